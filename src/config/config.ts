@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { AppError } from '../shared/errors';
+
+/**
+ * Every environment variable the assistant reads, with its default. `.env.example` documents the same list;
+ * a test keeps the two in step. This module is the only reader of `process.env`.
+ */
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInteger = (defaultValue: number) =>
+  z.coerce.number().int().positive().default(defaultValue);
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+export const EnvironmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+
+  MicrosoftAppType: z
+    .enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI'], {
+      message: 'must be SingleTenant, MultiTenant or UserAssignedMSI',
+    })
+    .optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppTenantId: optionalText,
+
+  LLM_PROVIDER: z
+    .enum(['azure', 'openai', 'offline'], { message: 'must be azure, openai or offline' })
+    .optional(),
+  LLM_MODEL_FAMILY: z.enum(['auto', 'reasoning', 'classic']).default('auto'),
+  LLM_FALLBACK_TO_OFFLINE: booleanFlag(true),
+  LLM_MAX_OUTPUT_TOKENS: positiveInteger(1024),
+  AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
+  AZURE_OPENAI_API_KEY: optionalText,
+  AZURE_OPENAI_API_VERSION: z.string().trim().min(1).default('2024-10-21'),
+  AZURE_OPENAI_CHAT_DEPLOYMENT: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: httpUrl.optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-5-mini'),
+
+  ASSISTANT_NAME: z.string().trim().min(1).default('Ava'),
+  COMPANY_NAME: z.string().trim().min(1).default('Contoso Home & Electronics'),
+  VERIFICATION_RULE: z
+    .enum(['identifier_and_zip', 'email_or_name_and_zip'])
+    .default('identifier_and_zip'),
+  POLICY_DOCUMENTS_DIR: optionalText,
+  TURN_DEADLINE_MS: positiveInteger(60_000),
+  TOOL_ROUNDS_MAX: positiveInteger(8),
+  HISTORY_TOKEN_BUDGET: positiveInteger(3000),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export type ModelConfig =
+  | { provider: 'offline' }
+  | {
+      provider: 'azure';
+      endpoint: string;
+      apiKey: string | undefined;
+      apiVersion: string;
+      deployment: string;
+      modelFamily: 'auto' | 'reasoning' | 'classic';
+      maxOutputTokens: number;
+      fallbackToOffline: boolean;
+    }
+  | {
+      provider: 'openai';
+      apiKey: string | undefined;
+      baseURL: string | undefined;
+      model: string;
+      modelFamily: 'auto' | 'reasoning' | 'classic';
+      maxOutputTokens: number;
+      fallbackToOffline: boolean;
+    };
+
+export interface BotAuthConfig {
+  /** Null in local mode: inbound tokens are not checked, so the server binds to loopback by default. */
+  appId: string | null;
+  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  appPassword: string | undefined;
+  tenantId: string | undefined;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: Environment['LOG_LEVEL'];
+  dataDir: string;
+  bot: BotAuthConfig;
+  model: ModelConfig;
+  assistant: {
+    name: string;
+    companyName: string;
+    verificationRule: Environment['VERIFICATION_RULE'];
+    policyDocumentsDir: string | undefined;
+    turnDeadlineMs: number;
+    toolRoundsMax: number;
+    historyTokenBudget: number;
+  };
+}
+
+/** Parses the environment into a frozen config, or throws one AppError naming every bad key. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Readonly<AppConfig> {
+  const parsed = EnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw configError(
+      parsed.error.issues.map((issue) => ({
+        key: issue.path.join('.') || '(environment)',
+        problem: issue.message,
+      })),
+    );
+  }
+  const values = parsed.data;
+  const problems: { key: string; problem: string }[] = [];
+  const bot = resolveBotAuth(values, problems);
+  const model = resolveModel(values, problems);
+  if (problems.length > 0) throw configError(problems);
+
+  return deepFreeze({
+    port: values.PORT,
+    // Without an app id nobody's token is checked, so only this machine should reach the bot unless the
+    // operator says otherwise.
+    host: values.HOST ?? (bot.appId === null ? '127.0.0.1' : '0.0.0.0'),
+    logLevel: values.LOG_LEVEL,
+    dataDir: values.DATA_DIR,
+    bot,
+    model,
+    assistant: {
+      name: values.ASSISTANT_NAME,
+      companyName: values.COMPANY_NAME,
+      verificationRule: values.VERIFICATION_RULE,
+      policyDocumentsDir: values.POLICY_DOCUMENTS_DIR,
+      turnDeadlineMs: values.TURN_DEADLINE_MS,
+      toolRoundsMax: values.TOOL_ROUNDS_MAX,
+      historyTokenBudget: values.HISTORY_TOKEN_BUDGET,
+    },
+  });
+}
+
+function resolveBotAuth(
+  values: Environment,
+  problems: { key: string; problem: string }[],
+): BotAuthConfig {
+  const appId = values.MicrosoftAppId ?? null;
+  // New Azure Bot registrations are SingleTenant or UserAssignedMSI; MultiTenant stays accepted for old ones.
+  const appType = values.MicrosoftAppType ?? 'SingleTenant';
+  if (appId === null) {
+    if (values.MicrosoftAppPassword !== undefined) {
+      problems.push({
+        key: 'MicrosoftAppId',
+        problem: 'is required when MicrosoftAppPassword is set',
+      });
+    }
+    return { appId, appType, appPassword: undefined, tenantId: values.MicrosoftAppTenantId };
+  }
+  if (appType !== 'MultiTenant' && values.MicrosoftAppTenantId === undefined) {
+    problems.push({
+      key: 'MicrosoftAppTenantId',
+      problem: `is required for MicrosoftAppType ${appType}`,
+    });
+  }
+  if (appType === 'UserAssignedMSI' && values.MicrosoftAppPassword !== undefined) {
+    problems.push({ key: 'MicrosoftAppPassword', problem: 'must not be set for UserAssignedMSI' });
+  }
+  if (appType !== 'UserAssignedMSI' && values.MicrosoftAppPassword === undefined) {
+    problems.push({
+      key: 'MicrosoftAppPassword',
+      problem: `is required for MicrosoftAppType ${appType}`,
+    });
+  }
+  return {
+    appId,
+    appType,
+    appPassword: values.MicrosoftAppPassword,
+    tenantId: values.MicrosoftAppTenantId,
+  };
+}
+
+function resolveModel(
+  values: Environment,
+  problems: { key: string; problem: string }[],
+): ModelConfig {
+  const provider =
+    values.LLM_PROVIDER ??
+    (values.AZURE_OPENAI_ENDPOINT !== undefined
+      ? 'azure'
+      : values.OPENAI_API_KEY !== undefined || values.OPENAI_BASE_URL !== undefined
+        ? 'openai'
+        : 'offline');
+  const shared = {
+    modelFamily: values.LLM_MODEL_FAMILY,
+    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS,
+    fallbackToOffline: values.LLM_FALLBACK_TO_OFFLINE,
+  };
+  switch (provider) {
+    case 'offline':
+      return { provider };
+    case 'azure':
+      if (values.AZURE_OPENAI_ENDPOINT === undefined) {
+        problems.push({
+          key: 'AZURE_OPENAI_ENDPOINT',
+          problem: 'is required when LLM_PROVIDER is azure',
+        });
+      }
+      if (values.AZURE_OPENAI_CHAT_DEPLOYMENT === undefined) {
+        problems.push({
+          key: 'AZURE_OPENAI_CHAT_DEPLOYMENT',
+          problem: 'is required when LLM_PROVIDER is azure',
+        });
+      }
+      return {
+        provider,
+        endpoint: values.AZURE_OPENAI_ENDPOINT ?? '',
+        apiKey: values.AZURE_OPENAI_API_KEY,
+        apiVersion: values.AZURE_OPENAI_API_VERSION,
+        deployment: values.AZURE_OPENAI_CHAT_DEPLOYMENT ?? '',
+        ...shared,
+      };
+    case 'openai':
+      if (values.OPENAI_API_KEY === undefined && values.OPENAI_BASE_URL === undefined) {
+        problems.push({
+          key: 'OPENAI_API_KEY',
+          problem:
+            'is required when LLM_PROVIDER is openai (or set OPENAI_BASE_URL for a compatible server)',
+        });
+      }
+      return {
+        provider,
+        apiKey: values.OPENAI_API_KEY,
+        baseURL: values.OPENAI_BASE_URL,
+        model: values.OPENAI_MODEL,
+        ...shared,
+      };
+  }
+}
+
+function configError(problems: { key: string; problem: string }[]): AppError {
+  const lines = problems.map(({ key, problem }) => `  ${key}: ${problem}`);
+  return new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`, {
+    details: { keys: problems.map(({ key }) => key) },
+  });
+}
+
+/** The config as it may be logged: secrets replaced by whether they are set. */
+export function describeConfig(config: Readonly<AppConfig>): Record<string, unknown> {
+  const model =
+    config.model.provider === 'offline'
+      ? config.model
+      : { ...config.model, apiKey: config.model.apiKey === undefined ? 'unset' : 'set' };
+  return {
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    bot: { ...config.bot, appPassword: config.bot.appPassword === undefined ? 'unset' : 'set' },
+    model,
+    assistant: config.assistant,
+  };
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+import type { ChatMessage, TokenUsage } from '../llm/chat-model';
+import type { ChangeSummary } from '../tools/define-tool';
+
+/** A write the model asked for, held until the customer answers. */
+export interface PendingConfirmation {
+  id: string;
+  toolName: string;
+  /** The validated arguments, exactly as previewed: the change that runs is the change the customer saw. */
+  arguments: string;
+  summary: ChangeSummary;
+  createdAt: string;
+}
+
+export interface HandoffRequest {
+  summary: string;
+  requestedAt: string;
+}
+
+/**
+ * Everything the assistant keeps about one conversation between turns. Plain JSON: it lives in botbuilder
+ * Storage (SQLite locally, shared storage at scale), so any instance can serve the next turn.
+ */
+export interface ConversationData {
+  history: ChatMessage[];
+  /** Set in code when verification succeeds; the model can neither set nor change it. */
+  customerId: string | null;
+  pendingConfirmation: PendingConfirmation | null;
+  handoffRequests: HandoffRequest[];
+  /** Turns in a row in which the assistant could not produce an answer (model down, deadline). */
+  consecutiveFailures: number;
+  usage: TokenUsage & { turns: number };
+  /** Confirmation ids already answered, so a repeated button press cannot run a change twice. */
+  settledConfirmationIds: string[];
+}
+
+export function createConversationData(): ConversationData {
+  return {
+    history: [],
+    customerId: null,
+    pendingConfirmation: null,
+    handoffRequests: [],
+    consecutiveFailures: 0,
+    usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, turns: 0 },
+    settledConfirmationIds: [],
+  };
+}

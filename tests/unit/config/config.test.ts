@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeConfig, EnvironmentSchema, loadConfig } from '../../../src/config/config';
+import { AppError } from '../../../src/shared/errors';
+
+function configError(env: Record<string, string>): AppError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig', () => {
+  it('returns the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.port).toBe(3978);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.model).toEqual({ provider: 'offline' });
+    expect(config.bot.appId).toBeNull();
+    expect(config.assistant.verificationRule).toBe('identifier_and_zip');
+    expect(Object.isFrozen(config.assistant)).toBe(true);
+  });
+
+  it('picks Azure OpenAI when its endpoint is set, with Entra ID when no key is given', () => {
+    const config = loadConfig({
+      AZURE_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com',
+      AZURE_OPENAI_CHAT_DEPLOYMENT: 'gpt-5-mini',
+    });
+
+    expect(config.model).toMatchObject({ provider: 'azure', deployment: 'gpt-5-mini', apiKey: undefined, apiVersion: '2024-10-21' });
+  });
+
+  it('picks an OpenAI-compatible server when only a base URL is set', () => {
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }).model).toMatchObject({
+      provider: 'openai',
+      baseURL: 'http://127.0.0.1:8000/v1',
+      model: 'gpt-5-mini',
+    });
+  });
+
+  it('names every bad key in one error and never prints a secret', () => {
+    const error = configError({
+      PORT: 'eighty',
+      LLM_PROVIDER: 'azure',
+      AZURE_OPENAI_API_KEY: 'super-secret-key',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'another-secret',
+    });
+
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('PORT');
+    expect(error.details.keys).toEqual(['PORT']);
+    expect(error.message).not.toContain('super-secret-key');
+  });
+
+  it('names every missing setting of the chosen provider and bot type together', () => {
+    const error = configError({
+      LLM_PROVIDER: 'azure',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'another-secret',
+    });
+
+    expect(error.details.keys).toEqual(['MicrosoftAppTenantId', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT']);
+    expect(error.message).not.toContain('another-secret');
+  });
+
+  it('binds to all interfaces once inbound tokens are checked', () => {
+    const config = loadConfig({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'pw',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-000000000002',
+    });
+
+    expect(config.host).toBe('0.0.0.0');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('"pw"');
+  });
+
+  it('rejects a password for a managed identity', () => {
+    expect(
+      configError({
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppId: 'x',
+        MicrosoftAppTenantId: 't',
+        MicrosoftAppPassword: 'pw',
+      }).details.keys,
+    ).toEqual(['MicrosoftAppPassword']);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables the config schema reads', () => {
+    const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]*)=/gmu)].map((match) => match[1]);
+
+    expect(new Set(documented)).toEqual(new Set(Object.keys(EnvironmentSchema.shape)));
+  });
+});
