@@ -43,7 +43,9 @@ export const EnvironmentSchema = z.object({
     .optional(),
   LLM_MODEL_FAMILY: z.enum(['auto', 'reasoning', 'classic']).default('auto'),
   LLM_FALLBACK_TO_OFFLINE: booleanFlag(true),
-  LLM_MAX_OUTPUT_TOKENS: positiveInteger(1024),
+  // Reasoning models spend part of this on hidden reasoning, so it is set well above a chat answer's length.
+  LLM_MAX_OUTPUT_TOKENS: positiveInteger(4096),
+  LLM_REASONING_EFFORT: z.enum(['default', 'minimal', 'low', 'medium', 'high']).default('low'),
   AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
   AZURE_OPENAI_API_KEY: optionalText,
   AZURE_OPENAI_API_VERSION: z.string().trim().min(1).default('2024-10-21'),
@@ -75,6 +77,7 @@ export type ModelConfig =
       deployment: string;
       modelFamily: 'auto' | 'reasoning' | 'classic';
       maxOutputTokens: number;
+      reasoningEffort: ReasoningEffort;
       fallbackToOffline: boolean;
     }
   | {
@@ -84,8 +87,12 @@ export type ModelConfig =
       model: string;
       modelFamily: 'auto' | 'reasoning' | 'classic';
       maxOutputTokens: number;
+      reasoningEffort: ReasoningEffort;
       fallbackToOffline: boolean;
     };
+
+/** Sent to reasoning models only; `default` sends nothing and leaves the model's own default. */
+export type ReasoningEffort = 'default' | 'minimal' | 'low' | 'medium' | 'high';
 
 export interface BotAuthConfig {
   /** Null in local mode: inbound tokens are not checked, so the server binds to loopback by default. */
@@ -204,6 +211,7 @@ function resolveModel(
   const shared = {
     modelFamily: values.LLM_MODEL_FAMILY,
     maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS,
+    reasoningEffort: values.LLM_REASONING_EFFORT,
     fallbackToOffline: values.LLM_FALLBACK_TO_OFFLINE,
   };
   switch (provider) {

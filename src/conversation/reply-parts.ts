@@ -1,5 +1,7 @@
 import type { ChangeSummary } from '../tools/define-tool';
 
+export type { ChangeSummary };
+
 /**
  * What a turn produces, channel-neutral. `channels/` renders these for Teams, Web Chat or voice; nothing in
  * here knows how.

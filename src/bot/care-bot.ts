@@ -1,0 +1,142 @@
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  TurnContext,
+  type ConversationState,
+  type StatePropertyAccessor,
+} from 'botbuilder';
+import { channelKindOf, modalityOf } from '../channels/channel-kind';
+import { readConfirmationValue } from '../channels/confirmation-card';
+import { createReplySender } from '../channels/reply-sender';
+import { createConversationData, type ConversationData } from '../conversation/conversation-state';
+import type { TurnRunner } from '../conversation/turn-runner';
+import type { Logger } from '../shared/logger';
+import { KeyedLock } from './keyed-lock';
+
+/** Longer messages are refused: nobody types this much about an order, and it bounds the cost of a turn. */
+export const MESSAGE_CHARACTERS_MAX = 4_000;
+/** Typing indicators fade after a few seconds on Teams and Web Chat; refresh them while a turn works. */
+const TYPING_REFRESH_MS = 3_000;
+
+export const BOT_MESSAGES = {
+  tooLong: `That message is too long for me. Could you say it in fewer than ${MESSAGE_CHARACTERS_MAX.toLocaleString('en-US')} characters?`,
+  textOnly: 'I can only read text messages for now. Could you type your question?',
+} as const;
+
+export interface CareBotOptions {
+  conversationState: ConversationState;
+  turnRunner: TurnRunner;
+  logger: Logger;
+  welcomeText: string;
+}
+
+/** The one bot for every channel: it turns activities into conversation turns and reply parts into activities. */
+export class CareBot extends TeamsActivityHandler {
+  private readonly conversationData: StatePropertyAccessor<ConversationData>;
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly options: CareBotOptions) {
+    super();
+    this.conversationData = options.conversationState.createProperty<ConversationData>('care');
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient.id;
+      if ((context.activity.membersAdded ?? []).some((member) => member.id !== botId)) {
+        await context.sendActivity({
+          type: ActivityTypes.Message,
+          text: options.welcomeText,
+          textFormat: 'markdown',
+        });
+      }
+      await next();
+    });
+  }
+
+  /** Turns of one conversation run one after another, each reading and saving its state. */
+  override async run(context: TurnContext): Promise<void> {
+    const conversationId = context.activity.conversation?.id ?? '';
+    await this.lock.run(conversationId, async () => {
+      await super.run(context);
+      await this.options.conversationState.saveChanges(context, false);
+    });
+  }
+
+  /** Turns queued or running now, for graceful shutdown. */
+  get activeConversations(): number {
+    return this.lock.size;
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const kind = channelKindOf(activity.channelId);
+    const confirmation = readConfirmationValue(activity.value);
+    const text = confirmation === null ? readText(context) : null;
+    const logger = this.options.logger.child({
+      conversationId: activity.conversation.id,
+      activityId: activity.id,
+      channelId: activity.channelId,
+    });
+
+    if (confirmation === null && (text === null || text === '')) {
+      await context.sendActivity(BOT_MESSAGES.textOnly);
+      return;
+    }
+    if (text !== null && text.length > MESSAGE_CHARACTERS_MAX) {
+      await context.sendActivity(BOT_MESSAGES.tooLong);
+      return;
+    }
+
+    const stopTyping = keepTyping(context, kind === 'voice');
+    try {
+      const data = await this.conversationData.get(context, createConversationData());
+      const outcome = await this.options.turnRunner.run(
+        {
+          text,
+          confirmation,
+          modality: modalityOf(kind),
+          conversationId: activity.conversation.id,
+          channelId: activity.channelId,
+        },
+        data,
+        createReplySender({ kind, send: (reply) => context.sendActivity(reply) }),
+      );
+      await this.conversationData.set(context, outcome.data);
+      logger.info(
+        {
+          status: outcome.status,
+          tools: outcome.toolRuns.map((run) => run.name),
+          promptTokens: outcome.usage.promptTokens,
+          completionTokens: outcome.usage.completionTokens,
+        },
+        'turn-end',
+      );
+    } finally {
+      stopTyping();
+    }
+  }
+}
+
+function readText(context: TurnContext): string | null {
+  const activity = context.activity;
+  if (typeof activity.text !== 'string') return null;
+  // In Teams group chats and channels the bot's @mention is part of the text; the model should not see it.
+  const text =
+    activity.channelId === 'msteams' ? TurnContext.removeRecipientMention(activity) : activity.text;
+  return (text ?? '').trim();
+}
+
+/** Sends a typing indicator now and every few seconds until stopped. Voice channels have no typing. */
+function keepTyping(context: TurnContext, isVoice: boolean): () => void {
+  if (isVoice) return () => undefined;
+  const sendTyping = () => {
+    context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
+  };
+  sendTyping();
+  const timer = setInterval(sendTyping, TYPING_REFRESH_MS);
+  return () => clearInterval(timer);
+}
