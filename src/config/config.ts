@@ -62,7 +62,9 @@ export const EnvironmentSchema = z.object({
   POLICY_DOCUMENTS_DIR: optionalText,
   TURN_DEADLINE_MS: positiveInteger(60_000),
   TOOL_ROUNDS_MAX: positiveInteger(8),
-  HISTORY_TOKEN_BUDGET: positiveInteger(3000),
+  // Sized so a long conversation costs at most about 1.5x its second turn (`npm run bench`); identity and pending
+  // changes live in state, not history, so trimming never forgets who the customer is.
+  HISTORY_TOKEN_BUDGET: positiveInteger(1200),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

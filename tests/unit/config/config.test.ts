@@ -31,7 +31,12 @@ describe('loadConfig', () => {
       AZURE_OPENAI_CHAT_DEPLOYMENT: 'gpt-5-mini',
     });
 
-    expect(config.model).toMatchObject({ provider: 'azure', deployment: 'gpt-5-mini', apiKey: undefined, apiVersion: '2024-10-21' });
+    expect(config.model).toMatchObject({
+      provider: 'azure',
+      deployment: 'gpt-5-mini',
+      apiKey: undefined,
+      apiVersion: '2024-10-21',
+    });
   });
 
   it('picks an OpenAI-compatible server when only a base URL is set', () => {
@@ -64,7 +69,11 @@ describe('loadConfig', () => {
       MicrosoftAppPassword: 'another-secret',
     });
 
-    expect(error.details.keys).toEqual(['MicrosoftAppTenantId', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_CHAT_DEPLOYMENT']);
+    expect(error.details.keys).toEqual([
+      'MicrosoftAppTenantId',
+      'AZURE_OPENAI_ENDPOINT',
+      'AZURE_OPENAI_CHAT_DEPLOYMENT',
+    ]);
     expect(error.message).not.toContain('another-secret');
   });
 
@@ -94,7 +103,9 @@ describe('loadConfig', () => {
 describe('.env.example', () => {
   it('documents exactly the variables the config schema reads', () => {
     const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
-    const documented = [...example.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]*)=/gmu)].map((match) => match[1]);
+    const documented = [...example.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]*)=/gmu)].map(
+      (match) => match[1],
+    );
 
     expect(new Set(documented)).toEqual(new Set(Object.keys(EnvironmentSchema.shape)));
   });

@@ -1,9 +1,18 @@
 import { readConfirmationAnswer } from '../../../src/conversation/confirmation-answer';
 
 describe('readConfirmationAnswer', () => {
-  it.each(['yes', 'Yes please!', 'yep', 'sure, go ahead', 'ok', 'go ahead', 'confirm', 'do it', '1'])(
-    'returns yes for the plain consent "%s"',
-    (text) => expect(readConfirmationAnswer(text)).toBe('yes'),
+  it.each([
+    'yes',
+    'Yes please!',
+    'yep',
+    'sure, go ahead',
+    'ok',
+    'go ahead',
+    'confirm',
+    'do it',
+    '1',
+  ])('returns yes for the plain consent "%s"', (text) =>
+    expect(readConfirmationAnswer(text)).toBe('yes'),
   );
 
   it.each(['no', 'nope', 'no thanks', 'no, wait', '2', "don't"])('returns no for "%s"', (text) =>

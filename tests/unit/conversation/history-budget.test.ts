@@ -1,4 +1,8 @@
-import { countTokensOf, fitHistory, keepRecentTurns } from '../../../src/conversation/history-budget';
+import {
+  countTokensOf,
+  fitHistory,
+  keepRecentTurns,
+} from '../../../src/conversation/history-budget';
 import type { ChatMessage } from '../../../src/llm/chat-model';
 
 /** A turn as the loop writes it: the customer, a tool call, its (large) result, and the answer. */
@@ -6,15 +10,28 @@ function turn(index: number, toolOutputCharacters = 2_000): ChatMessage[] {
   const id = `call_${index}`;
   return [
     { role: 'user', content: `Question number ${index} about order #W000000${index % 10}` },
-    { role: 'assistant', content: null, toolCalls: [{ id, name: 'get_order_details', arguments: '{"order_id":"#W0000001"}' }] },
-    { role: 'tool', toolCallId: id, name: 'get_order_details', content: `{"items":"${'x y '.repeat(toolOutputCharacters / 4)}"}` },
+    {
+      role: 'assistant',
+      content: null,
+      toolCalls: [{ id, name: 'get_order_details', arguments: '{"order_id":"#W0000001"}' }],
+    },
+    {
+      role: 'tool',
+      toolCallId: id,
+      name: 'get_order_details',
+      content: `{"items":"${'x y '.repeat(toolOutputCharacters / 4)}"}`,
+    },
     { role: 'assistant', content: `Answer number ${index}.` },
   ];
 }
 
 function assertCallsHaveResults(messages: ChatMessage[]): void {
-  const callIds = messages.flatMap((message) => (message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => call.id) : []));
-  const resultIds = messages.flatMap((message) => (message.role === 'tool' ? [message.toolCallId] : []));
+  const callIds = messages.flatMap((message) =>
+    message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => call.id) : [],
+  );
+  const resultIds = messages.flatMap((message) =>
+    message.role === 'tool' ? [message.toolCallId] : [],
+  );
   expect(resultIds.sort()).toEqual(callIds.sort());
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { createConversationData, type ConversationData } from '../../../src/conversation/conversation-state';
+import {
+  createConversationData,
+  type ConversationData,
+} from '../../../src/conversation/conversation-state';
 import type { ReplyPart } from '../../../src/conversation/reply-parts';
 import { MESSAGES, TurnRunner, type TurnInput } from '../../../src/conversation/turn-runner';
 import { AppError, ToolError } from '../../../src/shared/errors';
@@ -53,15 +56,20 @@ function createFixture() {
       name: 'cancel_pending_order',
       description: 'Cancel a pending order.',
       kind: 'write',
-      input: z.object({ order_id: z.string(), reason: z.enum(['no longer needed', 'ordered by mistake']) }),
+      input: z.object({
+        order_id: z.string(),
+        reason: z.enum(['no longer needed', 'ordered by mistake']),
+      }),
       preview: async ({ order_id, reason }, context) => {
         const order = ownOrder(order_id, context.customerId);
-        if (order.status !== 'pending') throw new ToolError('non-pending order cannot be cancelled');
+        if (order.status !== 'pending')
+          throw new ToolError('non-pending order cannot be cancelled');
         return { title: `Cancel order ${order_id}`, details: [`Reason: ${reason}`] };
       },
       execute: async ({ order_id }, context) => {
         const order = ownOrder(order_id, context.customerId);
-        if (order.status !== 'pending') throw new ToolError('non-pending order cannot be cancelled');
+        if (order.status !== 'pending')
+          throw new ToolError('non-pending order cannot be cancelled');
         order.status = 'cancelled';
         cancelCalls.push(order_id);
         return { ...order };
@@ -81,7 +89,10 @@ function createFixture() {
   return { orders, cancelCalls, registry: new ToolRegistry(tools) };
 }
 
-function createRunner(steps: ScriptedStep[], options: { now?: () => Date; turnDeadlineMs?: number } = {}) {
+function createRunner(
+  steps: ScriptedStep[],
+  options: { now?: () => Date; turnDeadlineMs?: number } = {},
+) {
   const fixture = createFixture();
   const model = new ScriptedChatModel(steps);
   const runner = new TurnRunner({
@@ -114,7 +125,11 @@ async function runTurn(runner: TurnRunner, turnInput: TurnInput, data: Conversat
   const outcome = await runner.run(turnInput, data, (part) => {
     parts.push(part);
   });
-  return { ...outcome, parts, messages: parts.filter((part) => part.type === 'message').map((part) => part.text) };
+  return {
+    ...outcome,
+    parts,
+    messages: parts.filter((part) => part.type === 'message').map((part) => part.text),
+  };
 }
 
 const verified = (): ConversationData => ({ ...createConversationData(), customerId: 'ann_1' });
@@ -127,9 +142,16 @@ describe('TurnRunner', () => {
 
     expect(turn.status).toBe('answered');
     expect(turn.messages).toEqual(['Hello! How can I help with your order?']);
-    const streamed = turn.parts.filter((part) => part.type === 'text-delta').map((part) => part.text);
+    const streamed = turn.parts
+      .filter((part) => part.type === 'text-delta')
+      .map((part) => part.text);
     expect(streamed.join('')).toBe('Hello! How can I help with your order?');
-    expect(turn.data.usage).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15, turns: 1 });
+    expect(turn.data.usage).toEqual({
+      promptTokens: 10,
+      completionTokens: 5,
+      totalTokens: 15,
+      turns: 1,
+    });
     expect(turn.data.history.map((message) => message.role)).toEqual(['user', 'assistant']);
   });
 
@@ -142,10 +164,15 @@ describe('TurnRunner', () => {
     const turn = await runTurn(runner, input('where is #W0000002?'), verified());
 
     expect(turn.parts).toContainEqual({ type: 'status', text: 'Looking up order #W0000002…' });
-    expect(turn.parts).toContainEqual({ type: 'order', order: { id: '#W0000002', owner: 'ann_1', status: 'delivered' } });
+    expect(turn.parts).toContainEqual({
+      type: 'order',
+      order: { id: '#W0000002', owner: 'ann_1', status: 'delivered' },
+    });
     const toolMessage = model.requests[1]!.messages.at(-1)!;
     expect(toolMessage).toMatchObject({ role: 'tool', name: 'get_order_details' });
-    expect(JSON.parse((toolMessage as { content: string }).content)).toMatchObject({ status: 'delivered' });
+    expect(JSON.parse((toolMessage as { content: string }).content)).toMatchObject({
+      status: 'delivered',
+    });
     expect(turn.messages).toEqual(['Your order #W0000002 was delivered.']);
   });
 
@@ -178,7 +205,11 @@ describe('TurnRunner', () => {
 
   it('ends the turn with a confirmation and changes nothing when the model asks for a write', async () => {
     const { runner, orders, cancelCalls } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' }),
+        ],
+      },
     ]);
 
     const turn = await runTurn(runner, input('cancel #W0000001, I no longer need it'), verified());
@@ -196,7 +227,11 @@ describe('TurnRunner', () => {
 
   it('runs the previewed change after an explicit yes and lets the model word the result', async () => {
     const { runner, model, cancelCalls } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' }),
+        ],
+      },
       { text: 'Done: order #W0000001 is cancelled.' },
     ]);
     const first = await runTurn(runner, input('cancel #W0000001'), verified());
@@ -206,13 +241,19 @@ describe('TurnRunner', () => {
     expect(cancelCalls).toEqual(['#W0000001']);
     expect(second.data.pendingConfirmation).toBeNull();
     const lastRequest = model.requests.at(-1)!.messages;
-    expect(JSON.parse((lastRequest.at(-1) as { content: string }).content)).toMatchObject({ status: 'cancelled' });
+    expect(JSON.parse((lastRequest.at(-1) as { content: string }).content)).toMatchObject({
+      status: 'cancelled',
+    });
     expect(second.messages).toEqual(['Done: order #W0000001 is cancelled.']);
   });
 
   it('runs the change when the confirmation button with the matching id is pressed', async () => {
     const { runner, cancelCalls } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'ordered by mistake' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'ordered by mistake' }),
+        ],
+      },
       { text: 'Cancelled.' },
     ]);
     const first = await runTurn(runner, input('cancel #W0000001'), verified());
@@ -228,7 +269,11 @@ describe('TurnRunner', () => {
     ['yes, but cancel the other order instead', 'Error: the customer did not confirm this change'],
   ])('changes nothing when the customer answers "%s"', async (answer, expectedResult) => {
     const { runner, model, cancelCalls } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' }),
+        ],
+      },
       { text: 'Alright, I left it as it is.' },
     ]);
     const first = await runTurn(runner, input('cancel #W0000001'), verified());
@@ -237,21 +282,39 @@ describe('TurnRunner', () => {
 
     expect(cancelCalls).toEqual([]);
     expect(second.data.pendingConfirmation).toBeNull();
-    expect((model.requests.at(-1)!.messages.at(-1) as { content: string }).content).toContain(expectedResult);
+    expect((model.requests.at(-1)!.messages.at(-1) as { content: string }).content).toContain(
+      expectedResult,
+    );
   });
 
   it('refuses a stale or repeated confirmation button without calling the model', async () => {
     const { runner, model, cancelCalls } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' }),
+        ],
+      },
       { text: 'Cancelled.' },
     ]);
     const first = await runTurn(runner, input('cancel #W0000001'), verified());
     const id = first.data.pendingConfirmation!.id;
-    const second = await runTurn(runner, input(null, { confirmation: { id, decision: 'yes' } }), first.data);
+    const second = await runTurn(
+      runner,
+      input(null, { confirmation: { id, decision: 'yes' } }),
+      first.data,
+    );
     const requestsBefore = model.requests.length;
 
-    const repeated = await runTurn(runner, input(null, { confirmation: { id, decision: 'yes' } }), second.data);
-    const forged = await runTurn(runner, input(null, { confirmation: { id: 'made-up', decision: 'yes' } }), verified());
+    const repeated = await runTurn(
+      runner,
+      input(null, { confirmation: { id, decision: 'yes' } }),
+      second.data,
+    );
+    const forged = await runTurn(
+      runner,
+      input(null, { confirmation: { id: 'made-up', decision: 'yes' } }),
+      verified(),
+    );
 
     expect(cancelCalls).toEqual(['#W0000001']);
     expect(repeated.messages).toEqual([MESSAGES.staleConfirmation]);
@@ -263,7 +326,11 @@ describe('TurnRunner', () => {
     let now = new Date('2026-11-24T10:00:00Z');
     const { runner, cancelCalls } = createRunner(
       [
-        { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' })] },
+        {
+          toolCalls: [
+            toolCall('cancel_pending_order', { order_id: '#W0000001', reason: 'no longer needed' }),
+          ],
+        },
         { text: 'That request expired; shall I ask again?' },
       ],
       { now: () => now },
@@ -278,7 +345,11 @@ describe('TurnRunner', () => {
 
   it('tells the model why a change cannot be made instead of asking the customer to confirm it', async () => {
     const { runner, model } = createRunner([
-      { toolCalls: [toolCall('cancel_pending_order', { order_id: '#W0000002', reason: 'no longer needed' })] },
+      {
+        toolCalls: [
+          toolCall('cancel_pending_order', { order_id: '#W0000002', reason: 'no longer needed' }),
+        ],
+      },
       { text: 'That order was already delivered, so it cannot be cancelled.' },
     ]);
 
@@ -291,7 +362,7 @@ describe('TurnRunner', () => {
     );
   });
 
-  it('answers another customer\'s order exactly like a missing one', async () => {
+  it("answers another customer's order exactly like a missing one", async () => {
     const { runner, model } = createRunner([
       {
         toolCalls: [
@@ -305,7 +376,10 @@ describe('TurnRunner', () => {
     await runTurn(runner, input('show #W0000003 and #W9999999'), verified());
 
     const results = model.requests[1]!.messages.filter((message) => message.role === 'tool');
-    expect(results.map((message) => message.content)).toEqual(['Error: order not found', 'Error: order not found']);
+    expect(results.map((message) => message.content)).toEqual([
+      'Error: order not found',
+      'Error: order not found',
+    ]);
   });
 
   it('puts only one change to the customer at a time', async () => {
@@ -320,7 +394,9 @@ describe('TurnRunner', () => {
 
     const turn = await runTurn(runner, input('cancel both'), verified());
 
-    const results = turn.data.history.filter((message) => message.role === 'tool').map((message) => message.content);
+    const results = turn.data.history
+      .filter((message) => message.role === 'tool')
+      .map((message) => message.content);
     expect(results[0]).toMatch(/^Not run yet: the customer is being asked to confirm/);
     expect(results[1]).toMatch(/^Error: not run: only one change/);
     expect(model.remainingSteps).toBe(0);
@@ -328,7 +404,9 @@ describe('TurnRunner', () => {
 
   it('records a handoff request when the model transfers to people', async () => {
     const { runner } = createRunner([
-      { toolCalls: [toolCall('transfer_to_human_agents', { summary: 'Wants a refund exception' })] },
+      {
+        toolCalls: [toolCall('transfer_to_human_agents', { summary: 'Wants a refund exception' })],
+      },
       { text: 'A colleague will be with you shortly.' },
     ]);
 
