@@ -1,0 +1,212 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ConversationState } from 'botbuilder';
+import { CareBot } from './bot/care-bot';
+import { createAdapter } from './bot/create-adapter';
+import { openCommerce } from './commerce/open-commerce';
+import type { CommerceStore } from './commerce/commerce-store';
+import type { AppConfig, ModelConfig } from './config/config';
+import { TurnRunner } from './conversation/turn-runner';
+import { loadPolicyLibrary } from './knowledge/policy-library';
+import { MiniSearchPolicySearch } from './knowledge/minisearch-policy-search';
+import type { ChatModel } from './llm/chat-model';
+import { createOpenAiClient } from './llm/create-openai-client';
+import { FallbackChatModel } from './llm/fallback-chat-model';
+import { OfflineChatModel } from './llm/offline/offline-chat-model';
+import { OpenAiChatModel } from './llm/openai-chat-model';
+import { createAppServer, type AppServer } from './server/app-server';
+import type { Logger } from './shared/logger';
+import { createStorage } from './storage/create-storage';
+import type { ManagedStorage } from './storage/managed-storage';
+import { createOrderTools } from './tools/order';
+import { ToolRegistry } from './tools/registry';
+import { createSearchPoliciesTool } from './tools/search-policies';
+
+export interface StartAppOptions {
+  config: Readonly<AppConfig>;
+  logger: Logger;
+  /** The clock the assistant reasons with (dates in answers, warranty ends, confirmation expiry). */
+  now?: () => Date;
+}
+
+export interface RunningApp {
+  /** The port actually bound (differs from config when it is 0). */
+  port: number;
+  url: string;
+  commerce: CommerceStore;
+  storage: ManagedStorage;
+  model: ChatModel;
+  server: AppServer;
+  /** Stops accepting, finishes turns in flight, closes the stores. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the assistant from config and starts its HTTP server: the composition root shared by `index.ts`,
+ * the end-to-end tests and the benchmark, so all three run exactly the same wiring.
+ */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => new Date());
+  await mkdir(config.dataDir, { recursive: true });
+
+  // Everything opened so far is closed again if a later step fails, so a failed start leaves no locks behind.
+  const opened: (() => Promise<void>)[] = [];
+  try {
+    const { store: commerce } = await openCommerce({ dataDir: config.dataDir, now: now(), logger });
+    opened.push(() => commerce.close());
+    const storage = createStorage({
+      kind: 'sqlite',
+      path: path.join(config.dataDir, 'state.sqlite'),
+    });
+    opened.push(() => storage.close());
+    const policyDocumentsDir = config.assistant.policyDocumentsDir;
+    const library = await loadPolicyLibrary({ directory: policyDocumentsDir });
+    const model = createChatModel(config.model, logger);
+
+    const tools = new ToolRegistry(
+      [
+        ...createOrderTools({
+          store: commerce,
+          verificationRule: config.assistant.verificationRule,
+        }),
+        createSearchPoliciesTool({
+          search: new MiniSearchPolicySearch(library),
+          // A company's own documents are named in the tool description so the model knows what it can look up.
+          topics:
+            policyDocumentsDir === undefined
+              ? undefined
+              : library.documents.map((document) => document.title),
+        }),
+      ],
+      { logger },
+    );
+    const turnRunner = new TurnRunner({
+      model,
+      tools,
+      logger,
+      now,
+      options: {
+        assistantName: config.assistant.name,
+        companyName: config.assistant.companyName,
+        verificationRule: config.assistant.verificationRule,
+        turnDeadlineMs: config.assistant.turnDeadlineMs,
+        toolRoundsMax: config.assistant.toolRoundsMax,
+        historyTokenBudget: config.assistant.historyTokenBudget,
+      },
+    });
+    const bot = new CareBot({
+      conversationState: new ConversationState(storage),
+      turnRunner,
+      logger,
+      welcomeText: welcomeText(config),
+    });
+    const anonymous = config.bot.appId === null;
+    const server = createAppServer({
+      adapter: createAdapter(config.bot, logger),
+      bot,
+      logger,
+      anonymous,
+      readiness: async () => {
+        const probe = (await model.probe?.()) ?? { ok: true };
+        return {
+          ready: probe.ok,
+          checks: {
+            store: 'open',
+            model: {
+              provider: model.provider,
+              name: model.modelName,
+              reachable: probe.ok,
+              detail: probe.detail,
+            },
+          },
+        };
+      },
+    });
+
+    const port = await server.start({ port: config.port, host: config.host });
+    if (anonymous) {
+      logger.warn(
+        { host: config.host },
+        'local-mode: MicrosoftAppId is not set, so requests are not authenticated; bind only to a trusted interface',
+      );
+    }
+    logger.info(
+      { port, host: config.host, model: model.modelName, provider: model.provider },
+      'server-start',
+    );
+    let stopping: Promise<void> | null = null;
+    return {
+      port,
+      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      commerce,
+      storage,
+      model,
+      server,
+      stop: () => {
+        stopping ??= (async () => {
+          await server.stop();
+          await storage.close();
+          await commerce.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The configured model; with a cloud model, the offline model answers while it is down (unless turned off). */
+function createChatModel(config: ModelConfig, logger: Logger): ChatModel {
+  const offlineModel = () => {
+    const offline = new OfflineChatModel({ logger });
+    // Training takes a few hundred milliseconds; do it now rather than in the first customer's turn.
+    offline
+      .warmUp()
+      .catch((error: unknown) => logger.error({ error }, 'offline-model-warm-up-failed'));
+    return offline;
+  };
+  if (config.provider === 'offline') return offlineModel();
+  const bundle =
+    config.provider === 'azure'
+      ? createOpenAiClient({
+          provider: 'azure',
+          endpoint: config.endpoint,
+          apiVersion: config.apiVersion,
+          deployment: config.deployment,
+          apiKey: config.apiKey,
+          logger,
+        })
+      : createOpenAiClient({
+          provider: 'openai',
+          model: config.model,
+          apiKey: config.apiKey,
+          baseURL: config.baseURL,
+          logger,
+        });
+  const primary = new OpenAiChatModel({
+    client: bundle.client,
+    provider: bundle.provider,
+    model: bundle.model,
+    modelFamily: config.modelFamily,
+    maxOutputTokens: config.maxOutputTokens,
+    ...(config.reasoningEffort === 'default' ? {} : { reasoningEffort: config.reasoningEffort }),
+    logger,
+  });
+  return config.fallbackToOffline
+    ? new FallbackChatModel({ primary, fallback: offlineModel(), logger })
+    : primary;
+}
+
+function welcomeText(config: Readonly<AppConfig>): string {
+  const offline = config.model.provider === 'offline' ? ' (running as the offline assistant)' : '';
+  return [
+    `Hi, I'm ${config.assistant.name}, the after-sales assistant of ${config.assistant.companyName}${offline}.`,
+    'I can help with your orders, deliveries, returns, exchanges, refunds and warranties, or put you through to a person.',
+    config.assistant.verificationRule === 'identifier_and_zip'
+      ? 'To look at your orders I will first ask for your email address (or full name) and your zip code.'
+      : 'To look at your orders I will first ask for your email address, or your full name and zip code.',
+  ].join(' ');
+}
