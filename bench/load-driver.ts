@@ -1,0 +1,74 @@
+import type { ConnectorSink } from './connector-sink';
+
+export interface LoadResult {
+  turns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface LoadOptions {
+  botUrl: string;
+  sink: ConnectorSink;
+  conversations: number;
+  turnsPerConversation: number;
+  /** The customer's words for a turn. */
+  text: (turn: number) => string;
+  /** Prefix for conversation ids, so runs never share state. */
+  runId: string;
+}
+
+/**
+ * Drives conversations concurrently over HTTP the way a channel does: post an activity to /api/messages and
+ * count the turn done when the bot's message reaches the connector. Latency is measured per turn.
+ */
+export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.conversations }, async (_, index) => {
+      const conversationId = `${options.runId}-${index}`;
+      for (let turn = 0; turn < options.turnsPerConversation; turn += 1) {
+        const reply = options.sink.nextMessage(conversationId);
+        const turnStarted = performance.now();
+        const response = await fetch(`${options.botUrl}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity(conversationId, options.sink.url, options.text(turn), turn)),
+        });
+        if (!response.ok) throw new Error(`bot answered ${response.status}: ${await response.text()}`);
+        await reply;
+        latencies.push(performance.now() - turnStarted);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    turns: latencies.length,
+    seconds,
+    turnsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
+}
+
+function activity(conversationId: string, serviceUrl: string, text: string, turn: number) {
+  return {
+    type: 'message',
+    id: `${conversationId}-activity-${turn}`,
+    channelId: 'directline',
+    serviceUrl,
+    conversation: { id: conversationId },
+    from: { id: `user-${conversationId}`, name: 'Bench customer' },
+    recipient: { id: 'bot', name: 'Bot' },
+    text,
+    timestamp: new Date().toISOString(),
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}

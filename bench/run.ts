@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { countTokens } from 'gpt-tokenizer';
+import { SAMPLE_CUSTOMERS } from '../src/commerce/sample-data';
+import { buildSystemPrompt } from '../src/conversation/system-prompt';
+import { openSqliteCommerceStore } from '../src/commerce/sqlite-commerce-store';
+import { createOrderTools } from '../src/tools/order';
+import { ToolRegistry } from '../src/tools/registry';
+import { createSearchPoliciesTool } from '../src/tools/search-policies';
+import { loadPolicyLibrary } from '../src/knowledge/policy-library';
+import { MiniSearchPolicySearch } from '../src/knowledge/minisearch-policy-search';
+import {
+  startFakeOpenAiServer,
+  textReply,
+  toolCallReply,
+  type FakeOpenAiServer,
+  type RecordedRequest,
+} from '../tests/helpers/fake-openai-server';
+import { startConnectorSink } from './connector-sink';
+import { driveLoad, type LoadResult } from './load-driver';
+
+/**
+ * `npm run bench`: our bot against botbuilder's echo bot in the same run, each in its own process and driven
+ * over HTTP by the same 50 concurrent conversations; then the prompt size of a long conversation.
+ * Figures are ratios to the echo bot measured in this run, so they mean the same on any machine.
+ */
+const CONVERSATIONS = 50;
+const TURNS_PER_CONVERSATION = 20;
+const LONG_CONVERSATION_TURNS = 30;
+const customer = SAMPLE_CUSTOMERS[0]!;
+
+interface ServerRun extends LoadResult {
+  peakRssMb: number;
+}
+
+async function main(): Promise<void> {
+  const model = await startFakeOpenAiServer({ rejectUnsupportedParameters: true });
+  model.respond(orderStatusResponder);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'care-bench-'));
+  try {
+    const echo = await measureServer('bench/serve-echo-bot.ts', {});
+    const ours = await measureServer('bench/serve-care-bot.ts', {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      OPENAI_BASE_URL: model.openAiBaseUrl,
+      OPENAI_MODEL: 'gpt-5-mini',
+      LLM_FALLBACK_TO_OFFLINE: 'false',
+    });
+    const prompt = await measurePromptGrowth(model, dataDir);
+    const size = await measureStaticPrompt();
+    report({ echo, ours, prompt, size });
+  } finally {
+    await model.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The model's side of a verified customer's order-status turn, at 0 ms: verify on the first turn, otherwise
+ * look the order up, then answer from the tool result.
+ */
+function orderStatusResponder(request: RecordedRequest) {
+  const messages = (request.body as { messages: { role: string; content: string | null }[] }).messages;
+  const last = messages.at(-1)!;
+  if (last.role === 'tool') return textReply(`Here is what I found: ${String(last.content).slice(0, 60)}`);
+  if (String(messages[0]!.content).includes('not verified yet')) {
+    return toolCallReply([{ name: 'find_user_id_by_email', arguments: JSON.stringify({ email: customer.email, zip: customer.zip }) }]);
+  }
+  const turn = messages.filter((message) => message.role === 'user').length;
+  const orderId = customer.orderIds[turn % customer.orderIds.length]!;
+  return toolCallReply([{ name: 'get_order_details', arguments: JSON.stringify({ order_id: orderId }) }]);
+}
+
+async function measureServer(script: string, env: Record<string, string>): Promise<ServerRun> {
+  const { child, port } = await spawnServer(script, env);
+  const sink = await startConnectorSink();
+  try {
+    const botUrl = `http://127.0.0.1:${port}`;
+    const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+    await driveLoad({ botUrl, sink, conversations: 5, turnsPerConversation: 2, text, runId: `warmup-${script}` });
+    const result = await driveLoad({
+      botUrl,
+      sink,
+      conversations: CONVERSATIONS,
+      turnsPerConversation: TURNS_PER_CONVERSATION,
+      text,
+      runId: `run-${script}`,
+    });
+    return { ...result, peakRssMb: await peakRssMb(child.pid!) };
+  } finally {
+    await sink.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function spawnServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--no-deprecation', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    lines.on('line', (line) => {
+      const match = /^listening (\d+)$/u.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { child, port };
+}
+
+/** The process's high-water mark of resident memory, from the kernel. */
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+) kB/u.exec(status)?.[1] ?? Number.NaN);
+  return kilobytes / 1024;
+}
+
+/** Prompt tokens (messages and tool schemas, o200k) at turn 2 and turn 30 of one long conversation. */
+async function measurePromptGrowth(model: FakeOpenAiServer, dataDir: string): Promise<{ turn2: number; turn30: number }> {
+  model.reset();
+  model.respond(orderStatusResponder);
+  const longDataDir = `${dataDir}-long`;
+  const { child, port } = await spawnServer('bench/serve-care-bot.ts', {
+    DATA_DIR: longDataDir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    OPENAI_BASE_URL: model.openAiBaseUrl,
+    OPENAI_MODEL: 'gpt-5-mini',
+    LLM_FALLBACK_TO_OFFLINE: 'false',
+  });
+  const sink = await startConnectorSink();
+  try {
+    const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : `what about my order, question ${turn}?`);
+    await driveLoad({ botUrl: `http://127.0.0.1:${port}`, sink, conversations: 1, turnsPerConversation: LONG_CONVERSATION_TURNS, text, runId: 'long' });
+  } finally {
+    await sink.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(longDataDir, { recursive: true, force: true });
+  }
+  // Each turn of this conversation is exactly two model calls (one tool call, then the answer), and the turns
+  // run one after another, so the first call of turn t (from 1) is request 2(t-1). Counting user messages
+  // instead would undercount once the history budget trims old turns.
+  const requests = model.chatRequests();
+  const firstOfTurn = (turn: number) => requests[2 * (turn - 1)];
+  const tokens = (request: RecordedRequest | undefined) => {
+    if (request === undefined) return Number.NaN;
+    const body = request.body as { messages: unknown[]; tools: unknown[] };
+    return countTokens(JSON.stringify(body.messages)) + countTokens(JSON.stringify(body.tools));
+  };
+  if (requests.length !== 2 * LONG_CONVERSATION_TURNS) {
+    throw new Error(`expected ${2 * LONG_CONVERSATION_TURNS} model calls in the long conversation, saw ${requests.length}`);
+  }
+  return { turn2: tokens(firstOfTurn(2)), turn30: tokens(firstOfTurn(LONG_CONVERSATION_TURNS)) };
+}
+
+/** System prompt plus tool schemas: what every model call carries before any conversation. */
+async function measureStaticPrompt(): Promise<{ systemPrompt: number; toolSchemas: number }> {
+  const store = openSqliteCommerceStore({ path: ':memory:' });
+  const library = await loadPolicyLibrary();
+  const registry = new ToolRegistry([
+    ...createOrderTools({ store, verificationRule: 'identifier_and_zip' }),
+    createSearchPoliciesTool({ search: new MiniSearchPolicySearch(library) }),
+  ]);
+  const systemPrompt = buildSystemPrompt({
+    assistantName: 'Ava',
+    companyName: 'Contoso Home & Electronics',
+    modality: 'text',
+    verificationRule: 'identifier_and_zip',
+    customerId: null,
+    now: new Date(),
+  });
+  const wireTools = registry.schemas().map((schema) => ({
+    type: 'function',
+    function: { name: schema.name, description: schema.description, parameters: schema.parameters, strict: schema.strict },
+  }));
+  await store.close();
+  return { systemPrompt: countTokens(systemPrompt), toolSchemas: countTokens(JSON.stringify(wireTools)) };
+}
+
+function report(figures: {
+  echo: ServerRun;
+  ours: ServerRun;
+  prompt: { turn2: number; turn30: number };
+  size: { systemPrompt: number; toolSchemas: number };
+}): void {
+  const { echo, ours, prompt, size } = figures;
+  const row = (name: string, run: ServerRun) =>
+    `${name.padEnd(10)} ${run.turnsPerSecond.toFixed(1).padStart(9)} ${run.p50Ms.toFixed(1).padStart(8)} ${run.p99Ms.toFixed(1).padStart(8)} ${run.peakRssMb.toFixed(0).padStart(9)}`;
+  const ratio = ours.turnsPerSecond / echo.turnsPerSecond;
+  const addedP99 = ours.p99Ms - echo.p99Ms;
+  const growth = prompt.turn30 / prompt.turn2;
+  const staticTotal = size.systemPrompt + size.toolSchemas;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(`\n${CONVERSATIONS} concurrent conversations x ${TURNS_PER_CONVERSATION} turns over HTTP (our bot: one tool call + answer per turn, 0 ms model)`);
+  console.log(`${'server'.padEnd(10)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'peak MB'.padStart(9)}`);
+  console.log(row('echo bot', echo));
+  console.log(row('our bot', ours));
+  console.log(`\nthroughput ratio to echo: ${ratio.toFixed(2)} (target >= 0.33: ${verdict(ratio >= 1 / 3)})`);
+  console.log(`p99 added over echo:      ${addedP99.toFixed(1)} ms (target <= 50 ms: ${verdict(addedP99 <= 50)})`);
+  console.log(`prompt tokens turn 2:     ${prompt.turn2}`);
+  console.log(`prompt tokens turn 30:    ${prompt.turn30} (${growth.toFixed(2)}x turn 2; target <= 1.5x: ${verdict(growth <= 1.5)})`);
+  console.log(`system prompt + schemas:  ${staticTotal} tokens (${size.systemPrompt} + ${size.toolSchemas}; target <= 3000: ${verdict(staticTotal <= 3000)})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
