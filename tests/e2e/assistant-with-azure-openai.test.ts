@@ -136,6 +136,18 @@ describe('the assistant with Azure OpenAI', () => {
     expect(results.map((message) => message.content)).toEqual(['Error: order not found', 'Error: user not found']);
   });
 
+  it('shows a typing indicator while a slow turn works, and refreshes it until the answer', async () => {
+    model.reset();
+    model.script(textReply('Sorry for the wait, here I am.', { headersDelayMs: 3_800 }));
+    const chatting = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'typing-slow-1' });
+
+    await chatting.say('hello?');
+
+    const sent = recorder.activitiesFor('typing-slow-1').map((delivered) => delivered.activity.type);
+    // One indicator after 500 ms, another 3 s later, then the answer; none after it.
+    expect(sent).toEqual(['typing', 'typing', 'message']);
+  });
+
   it('finishes a turn in flight before it stops', async () => {
     const second = await startTestAssistant(env);
     model.reset();
