@@ -3,6 +3,8 @@ import type { ChatMessage } from '../llm/chat-model';
 
 /** Chat formats spend a few tokens per message on role and separators. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
+/** A tool call's wrapper on the wire (`{"id":…,"type":"function","function":{"name":…,"arguments":…}}`). */
+const TOOL_CALL_OVERHEAD_TOKENS = 12;
 /** Tool output older than the last two turns is cut to this many characters: the model can look it up again. */
 const STALE_TOOL_OUTPUT_CHARACTERS = 280;
 const TURNS_KEPT_WHOLE = 2;
@@ -19,7 +21,8 @@ function countTextTokens(text: string): number {
   if (text === '') return 0;
   const cached = tokenCountCache.get(text);
   if (cached !== undefined) return cached;
-  const tokens = countTokens(text);
+  // Counted as the chat API receives it: a JSON string, where quotes and newlines in tool output are escaped.
+  const tokens = countTokens(JSON.stringify(text));
   if (tokenCountCache.size >= TOKEN_COUNT_CACHE_ENTRIES) {
     tokenCountCache.delete(tokenCountCache.keys().next().value!);
   }
@@ -33,9 +36,14 @@ export function countMessageTokens(message: ChatMessage): number {
   if (message.content !== null) tokens += countTextTokens(message.content);
   if (message.role === 'assistant') {
     for (const call of message.toolCalls ?? []) {
-      tokens += MESSAGE_OVERHEAD_TOKENS + countTextTokens(call.name) + countTextTokens(call.arguments);
+      tokens +=
+        TOOL_CALL_OVERHEAD_TOKENS +
+        countTextTokens(call.id) +
+        countTextTokens(call.name) +
+        countTextTokens(call.arguments);
     }
   }
+  if (message.role === 'tool') tokens += countTextTokens(message.toolCallId);
   return tokens;
 }
 
@@ -81,6 +89,18 @@ export function keepRecentTurns(
   return turns.slice(first).flat();
 }
 
+/**
+ * The history to store after a turn: tool output of turns the model will only ever see shortened (see
+ * {@link fitHistory}) is shortened now, so a conversation's state stays small and each turn reads and writes
+ * less. The customer's and the assistant's words are kept as they were.
+ */
+export function compactHistory(history: readonly ChatMessage[]): ChatMessage[] {
+  const turns = splitIntoTurns(history);
+  return turns.flatMap((turn, index) =>
+    turns.length - 1 - index < TURNS_KEPT_WHOLE ? turn : turn.map(shortenToolOutput),
+  );
+}
+
 function splitIntoTurns(history: readonly ChatMessage[]): ChatMessage[][] {
   const turns: ChatMessage[][] = [];
   for (const message of history) {
@@ -91,11 +111,18 @@ function splitIntoTurns(history: readonly ChatMessage[]): ChatMessage[][] {
   return turns;
 }
 
+const SHORTENED_MARKER = '… [shortened; call the tool again for details]';
+
 function shortenToolOutput(message: ChatMessage): ChatMessage {
-  if (message.role !== 'tool' || message.content.length <= STALE_TOOL_OUTPUT_CHARACTERS)
+  if (
+    message.role !== 'tool' ||
+    message.content.length <= STALE_TOOL_OUTPUT_CHARACTERS ||
+    message.content.endsWith(SHORTENED_MARKER)
+  ) {
     return message;
+  }
   return {
     ...message,
-    content: `${message.content.slice(0, STALE_TOOL_OUTPUT_CHARACTERS)}… [shortened; call the tool again for details]`,
+    content: `${message.content.slice(0, STALE_TOOL_OUTPUT_CHARACTERS)}${SHORTENED_MARKER}`,
   };
 }

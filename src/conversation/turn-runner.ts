@@ -6,7 +6,7 @@ import type { ToolContext, VerificationRule } from '../tools/define-tool';
 import type { ToolRegistry } from '../tools/registry';
 import { readConfirmationAnswer } from './confirmation-answer';
 import type { ConversationData, HandoffRequest, PendingConfirmation } from './conversation-state';
-import { fitHistory, keepRecentTurns } from './history-budget';
+import { compactHistory, fitHistory, keepRecentTurns } from './history-budget';
 import type { ReplyPart, ReplyPartSink } from './reply-parts';
 import { buildSystemPrompt, type Modality } from './system-prompt';
 import { describeToolActivity } from './tool-activity';
@@ -388,6 +388,7 @@ class Turn {
   }
 
   private finish(status: TurnStatus): TurnOutcome {
+    this.data.history = compactHistory(this.data.history);
     if (this.data.history.length > STORED_HISTORY_MESSAGES_MAX) {
       this.data.history = keepRecentTurns(this.data.history, STORED_HISTORY_MESSAGES_MAX);
     }

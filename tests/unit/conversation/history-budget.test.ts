@@ -1,8 +1,11 @@
 import {
+  compactHistory,
+  countMessageTokens,
   countTokensOf,
   fitHistory,
   keepRecentTurns,
 } from '../../../src/conversation/history-budget';
+import { countTokens } from 'gpt-tokenizer';
 import type { ChatMessage } from '../../../src/llm/chat-model';
 
 /** A turn as the loop writes it: the customer, a tool call, its (large) result, and the answer. */
@@ -68,6 +71,54 @@ describe('fitHistory', () => {
     const history = [...turn(1), ...turn(2, 20_000)];
 
     expect(fitHistory(history, { budgetTokens: 10 })).toEqual(history.slice(4));
+  });
+});
+
+describe('compactHistory', () => {
+  it('shortens the tool output of older turns and keeps every word of the customer and the assistant', () => {
+    const history = Array.from({ length: 6 }, (_, index) => turn(index)).flat();
+
+    const stored = compactHistory(history);
+
+    expect(stored).toHaveLength(history.length);
+    const olderToolOutput = stored
+      .slice(0, -8)
+      .filter((message) => message.role === 'tool')
+      .map((message) => message.content.length);
+    expect(olderToolOutput).toHaveLength(4);
+    expect(Math.max(...olderToolOutput)).toBeLessThan(400);
+    expect(stored.slice(-8)).toEqual(history.slice(-8));
+    const words = (messages: typeof history) =>
+      messages.filter((message) => message.role !== 'tool').map((message) => message.content);
+    expect(words(stored)).toEqual(words(history));
+    assertCallsHaveResults(stored);
+  });
+
+  it('leaves the model the same prompt, and compacting again changes nothing', () => {
+    const history = Array.from({ length: 12 }, (_, index) => turn(index)).flat();
+    const stored = compactHistory(history);
+
+    expect(fitHistory(stored, { budgetTokens: 1_200 })).toEqual(
+      fitHistory(history, { budgetTokens: 1_200 }),
+    );
+    expect(compactHistory(stored)).toEqual(stored);
+  });
+});
+
+describe('countMessageTokens', () => {
+  it('counts a tool call with its id and the wrapper it travels in', () => {
+    const call = turn(1)[1]!;
+    const [toolCall] = call.role === 'assistant' ? (call.toolCalls ?? []) : [];
+    const bareParts =
+      countTokens(toolCall!.name) + countTokens(JSON.stringify(toolCall!.arguments));
+    const longerId: ChatMessage = {
+      role: 'assistant',
+      content: null,
+      toolCalls: [{ ...toolCall!, id: 'call_QmV0dGVyIGlkcyBhcmUgbG9uZ2VyIHRoYW4gdGhpcw' }],
+    };
+
+    expect(countMessageTokens(call)).toBeGreaterThanOrEqual(bareParts + 12);
+    expect(countMessageTokens(longerId)).toBeGreaterThan(countMessageTokens(call));
   });
 });
 
