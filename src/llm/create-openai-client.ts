@@ -4,6 +4,7 @@ import { AzureOpenAI, OpenAI } from 'openai';
 import type { ClientOptions } from 'openai';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { nodeHttpFetch } from './node-http-fetch';
 
 /** The Entra ID scope Azure OpenAI accepts, for both the dated and the v1 API surfaces. */
 export const AZURE_COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
@@ -21,7 +22,7 @@ interface CommonClientOptions {
   timeoutMs?: number;
   /** Where the SDK's own warnings go (never request bodies). Default: nowhere. */
   logger?: Logger;
-  /** Replaces the global fetch; for tests and proxies. */
+  /** Replaces the default fetch ({@link nodeHttpFetch}); for tests and proxies. */
   fetch?: ClientOptions['fetch'];
 }
 
@@ -89,7 +90,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAiClientBu
     adminAPIKey: null,
     webhookSecret: null,
     ...sdkLogging(options.logger),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    fetch: options.fetch ?? nodeHttpFetch,
   } satisfies ClientOptions;
 
   if (options.provider === 'openai') {
