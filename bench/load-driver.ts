@@ -17,6 +17,13 @@ export interface LoadOptions {
   text: (turn: number) => string;
   /** Prefix for conversation ids, so runs never share state. */
   runId: string;
+  /**
+   * Paced load: each conversation sends a turn every `paceMs` (or as soon as its previous turn ends, if that is
+   * later), the conversations' schedules spread evenly over one pace. Without it every conversation sends its
+   * next turn the moment the last one is answered, which saturates the server: turns/s is then its capacity,
+   * and latency is mostly time spent queueing.
+   */
+  paceMs?: number;
 }
 
 /**
@@ -29,7 +36,14 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(
     Array.from({ length: options.conversations }, async (_, index) => {
       const conversationId = `${options.runId}-${index}`;
+      const pace = options.paceMs;
+      const offset = pace === undefined ? 0 : (pace * index) / options.conversations;
       for (let turn = 0; turn < options.turnsPerConversation; turn += 1) {
+        if (pace !== undefined) {
+          const due = started + offset + turn * pace;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
         const reply = options.sink.nextMessage(conversationId);
         const turnStarted = performance.now();
         const response = await fetch(`${options.botUrl}/api/messages`, {
