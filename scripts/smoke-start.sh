@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 data_dir=$(mktemp -d)
 log_file="$data_dir/server.log"
 port=${SMOKE_PORT:-39781}
-DATA_DIR="$data_dir" PORT="$port" npm start >"$log_file" 2>&1 &
+# Its own process group, so stopping it reaches node and not only npm (npm does not pass SIGTERM on).
+DATA_DIR="$data_dir" PORT="$port" setsid npm start >"$log_file" 2>&1 &
 server_pid=$!
 cleanup() {
-  kill "$server_pid" 2>/dev/null || true
+  kill -TERM -- "-$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   rm -rf "$data_dir"
 }
