@@ -14,13 +14,27 @@ import { createOpenAiClient } from './llm/create-openai-client';
 import { FallbackChatModel } from './llm/fallback-chat-model';
 import { OfflineChatModel } from './llm/offline/offline-chat-model';
 import { OpenAiChatModel } from './llm/openai-chat-model';
+import {
+  registerEmbeddedDirectLine,
+  type EmbeddedDirectLine,
+} from './directline/directline-server';
 import { createAppServer, type AppServer } from './server/app-server';
+import { registerWebChatRoutes } from './server/web-chat-routes';
 import type { Logger } from './shared/logger';
 import { createStorage } from './storage/create-storage';
 import type { ManagedStorage } from './storage/managed-storage';
 import { createOrderTools } from './tools/order';
 import { ToolRegistry } from './tools/registry';
 import { createSearchPoliciesTool } from './tools/search-policies';
+
+/** The bot's id on the embedded Direct Line (real channels give their own). */
+const BOT_ID_LOCAL = 'care-assistant';
+
+/** How this process reaches itself: loopback when bound to every interface, else the bound address. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
 
 export interface StartAppOptions {
   config: Readonly<AppConfig>;
@@ -124,7 +138,29 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       },
     });
 
+    // The embedded Direct Line calls the bot over loopback HTTP, like the real service calls it over the internet.
+    let selfBaseUrl = '';
+    const directLine: EmbeddedDirectLine | null = config.web.embeddedDirectLine
+      ? registerEmbeddedDirectLine(server.server, {
+          logger,
+          botEndpoint: () => `${selfBaseUrl}/api/messages`,
+          selfBaseUrl: () => selfBaseUrl,
+          bot: { id: BOT_ID_LOCAL, name: config.assistant.name },
+          secret: config.web.directLineSecret,
+        })
+      : null;
+    await registerWebChatRoutes(server.server, {
+      logger,
+      assistantName: config.assistant.name,
+      companyName: config.assistant.companyName,
+      pageEnabled: config.web.pageEnabled,
+      webChatBundleUrl: config.web.webChatBundleUrl,
+      embedded: directLine,
+      directLine: { secret: config.web.directLineSecret, endpoint: config.web.directLineEndpoint },
+    });
+
     const port = await server.start({ port: config.port, host: config.host });
+    selfBaseUrl = `http://${loopbackHost(config.host)}:${port}`;
     if (anonymous) {
       logger.warn(
         { host: config.host },
@@ -138,13 +174,14 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     let stopping: Promise<void> | null = null;
     return {
       port,
-      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      url: selfBaseUrl,
       commerce,
       storage,
       model,
       server,
       stop: () => {
         stopping ??= (async () => {
+          directLine?.close();
           await server.stop();
           await storage.close();
           await commerce.close();

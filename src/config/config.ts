@@ -54,6 +54,14 @@ export const EnvironmentSchema = z.object({
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-5-mini'),
 
+  WEB_PAGE_ENABLED: booleanFlag(true),
+  WEBCHAT_BUNDLE_URL: z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional(),
+  DIRECT_LINE_EMBEDDED: z
+    .enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' })
+    .default('auto'),
+  DIRECT_LINE_SECRET: optionalText,
+  DIRECT_LINE_ENDPOINT: httpUrl.default('https://directline.botframework.com/v3/directline'),
+
   ASSISTANT_NAME: z.string().trim().min(1).default('Ava'),
   COMPANY_NAME: z.string().trim().min(1).default('Contoso Home & Electronics'),
   VERIFICATION_RULE: z
@@ -111,6 +119,18 @@ export interface AppConfig {
   dataDir: string;
   bot: BotAuthConfig;
   model: ModelConfig;
+  web: {
+    /** Serve the chat page at `/`. */
+    pageEnabled: boolean;
+    /** Where the page loads Web Chat from: a CDN URL, or null for the copy installed with the project. */
+    webChatBundleUrl: string | null;
+    /** Run the embedded Direct Line service (local mode). */
+    embeddedDirectLine: boolean;
+    /** The Azure Bot's Direct Line secret: exchanged for tokens server-side, never sent to the browser. */
+    directLineSecret: string | undefined;
+    /** The Direct Line service the secret belongs to (regional endpoints differ). */
+    directLineEndpoint: string;
+  };
   assistant: {
     name: string;
     companyName: string;
@@ -137,6 +157,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const problems: { key: string; problem: string }[] = [];
   const bot = resolveBotAuth(values, problems);
   const model = resolveModel(values, problems);
+  const embeddedDirectLine = resolveEmbeddedDirectLine(values, bot, problems);
   if (problems.length > 0) throw configError(problems);
 
   return deepFreeze({
@@ -148,6 +169,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     dataDir: values.DATA_DIR,
     bot,
     model,
+    web: {
+      pageEnabled: values.WEB_PAGE_ENABLED,
+      webChatBundleUrl: values.WEBCHAT_BUNDLE_URL ?? null,
+      embeddedDirectLine,
+      directLineSecret: values.DIRECT_LINE_SECRET,
+      directLineEndpoint: values.DIRECT_LINE_ENDPOINT.replace(/\/+$/u, ''),
+    },
     assistant: {
       name: values.ASSISTANT_NAME,
       companyName: values.COMPANY_NAME,
@@ -158,6 +186,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       historyTokenBudget: values.HISTORY_TOKEN_BUDGET,
     },
   });
+}
+
+/**
+ * The embedded Direct Line serves local mode: on by default without an app id. With an app id the bot checks
+ * Bot Framework tokens on every request, which the embedded service cannot mint, so it cannot be turned on.
+ */
+function resolveEmbeddedDirectLine(
+  values: Environment,
+  bot: BotAuthConfig,
+  problems: { key: string; problem: string }[],
+): boolean {
+  if (values.DIRECT_LINE_EMBEDDED === 'auto') return bot.appId === null;
+  if (values.DIRECT_LINE_EMBEDDED === 'true' && bot.appId !== null) {
+    problems.push({
+      key: 'DIRECT_LINE_EMBEDDED',
+      problem:
+        "cannot be true with MicrosoftAppId set; use the Azure Bot's Direct Line channel (DIRECT_LINE_SECRET)",
+    });
+    return false;
+  }
+  return values.DIRECT_LINE_EMBEDDED === 'true';
 }
 
 function resolveBotAuth(
@@ -277,6 +326,10 @@ export function describeConfig(config: Readonly<AppConfig>): Record<string, unkn
     dataDir: config.dataDir,
     bot: { ...config.bot, appPassword: config.bot.appPassword === undefined ? 'unset' : 'set' },
     model,
+    web: {
+      ...config.web,
+      directLineSecret: config.web.directLineSecret === undefined ? 'unset' : 'set',
+    },
     assistant: config.assistant,
   };
 }
