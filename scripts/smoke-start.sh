@@ -22,7 +22,11 @@ for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
     curl -fsS "http://127.0.0.1:$port/readyz"
     echo
-    echo "smoke: ready on port $port"
+    # The chat page and its Web Chat bundle are what a new user opens first.
+    curl -fsS "http://127.0.0.1:$port/" | grep -q '/vendor/webchat.js' || { echo "smoke: no chat page" >&2; exit 1; }
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/vendor/webchat.js" || { echo "smoke: no Web Chat bundle" >&2; exit 1; }
+    curl -fsS -X POST "http://127.0.0.1:$port/api/directline/token" | grep -q '"token"' || { echo "smoke: no Direct Line token" >&2; exit 1; }
+    echo "smoke: ready on port $port, chat page and Direct Line up"
     exit 0
   fi
   if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
