@@ -1,4 +1,5 @@
 import {
+  type Activity,
   ActivityTypes,
   TeamsActivityHandler,
   TurnContext,
@@ -7,6 +8,7 @@ import {
 } from 'botbuilder';
 import { channelKindOf, modalityOf } from '../channels/channel-kind';
 import { readConfirmationValue } from '../channels/confirmation-card';
+import { createLivestreamSender } from '../channels/livestream-sender';
 import { createReplySender } from '../channels/reply-sender';
 import { createConversationData, type ConversationData } from '../conversation/conversation-state';
 import type { TurnRunner } from '../conversation/turn-runner';
@@ -20,6 +22,8 @@ export const MESSAGE_CHARACTERS_MAX = 4_000;
  * spares a Bot Connector call per turn (botbuilder's own ShowTypingMiddleware waits 500 ms too).
  */
 export const TYPING_DELAY_MS = 500;
+/** Web Chat takes streamed updates as fast as they come; this only merges bursts of tiny deltas. */
+const WEBCHAT_STREAM_INTERVAL_MS = 100;
 /** Typing indicators fade after a few seconds on Teams and Web Chat; refresh them while a turn works. */
 const TYPING_REFRESH_MS = 3_000;
 
@@ -102,6 +106,18 @@ export class CareBot extends TeamsActivityHandler {
       kind === 'voice'
         ? () => undefined
         : keepTyping(context, this.options.typingDelayMs ?? TYPING_DELAY_MS);
+    const send = (reply: Partial<Activity>) => context.sendActivity(reply);
+    const plain = createReplySender({ kind, send });
+    // Web Chat shows answers as they are written; other channels get each message whole.
+    const replies =
+      kind === 'webchat'
+        ? createLivestreamSender({
+            send,
+            fallback: plain,
+            minIntervalMs: WEBCHAT_STREAM_INTERVAL_MS,
+          })
+        : { sink: plain, finish: () => Promise.resolve() };
+    let finished = false;
     try {
       const data = await this.conversationData.get(context, createConversationData());
       const outcome = await this.options.turnRunner.run(
@@ -113,8 +129,10 @@ export class CareBot extends TeamsActivityHandler {
           channelId: activity.channelId,
         },
         data,
-        createReplySender({ kind, send: (reply) => context.sendActivity(reply) }),
+        replies.sink,
       );
+      finished = true;
+      await replies.finish();
       await this.conversationData.set(context, outcome.data);
       logger.info(
         {
@@ -127,6 +145,8 @@ export class CareBot extends TeamsActivityHandler {
       );
     } finally {
       stopTyping();
+      // A turn that failed half-way must not leave a half-streamed answer on the customer's screen.
+      if (!finished) await replies.finish().catch(() => undefined);
     }
   }
 }

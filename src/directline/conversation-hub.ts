@@ -13,6 +13,10 @@ export interface StreamSubscriber {
   close(code: number, reason: string): void;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Activities kept per conversation for polling and reconnects; older ones are dropped, watermarks go on. */
 const ACTIVITIES_KEPT = 500;
 
@@ -45,11 +49,16 @@ export class DirectLineConversation {
   append(activity: Record<string, unknown>): StoredActivity {
     this.sequence += 1;
     this.lastActiveMs = this.now();
+    const channelData = isRecord(activity.channelData) ? activity.channelData : {};
     const stored: StoredActivity = {
       ...activity,
       type: typeof activity.type === 'string' ? activity.type : 'message',
       id: `${this.id}|${String(this.sequence).padStart(7, '0')}`,
       timestamp: new Date(this.now()).toISOString(),
+      // Web Chat orders the transcript by this when a channel gives it, and otherwise guesses from timestamps
+      // and stream sequences; its guess puts a new livestream before an older one (the first update of every
+      // stream has no stream id yet). The server's own order is the truth.
+      channelData: { ...channelData, 'webchat:sequence-id': this.sequence },
     };
     if (stored.type !== 'typing') {
       this.activities.push({ watermark: this.sequence, activity: stored });

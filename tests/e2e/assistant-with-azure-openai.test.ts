@@ -8,7 +8,13 @@ import {
   type FakeOpenAiServer,
   type RecordedRequest,
 } from '../helpers/fake-openai-server';
-import { confirmationButtons, startTestAssistant, TestCustomer, textOf, type TestAssistant } from '../helpers/test-assistant';
+import {
+  confirmationButtons,
+  startTestAssistant,
+  TestCustomer,
+  textOf,
+  type TestAssistant,
+} from '../helpers/test-assistant';
 
 /**
  * The whole assistant over HTTP, with the real `openai` client talking to a local server that speaks Azure
@@ -19,7 +25,9 @@ const AZURE_KEY = 'test-azure-key';
 const DEPLOYMENT = 'care-gpt-5-mini';
 const olivia = SAMPLE_CUSTOMERS.find((customer) => customer.orderIds.includes('#W4821001'))!;
 
-function messagesOf(request: RecordedRequest): { role: string; content?: string | null; tool_call_id?: string }[] {
+function messagesOf(
+  request: RecordedRequest,
+): { role: string; content?: string | null; tool_call_id?: string }[] {
   return (request.body as { messages: { role: string; content?: string | null }[] }).messages;
 }
 
@@ -48,9 +56,18 @@ describe('the assistant with Azure OpenAI', () => {
   });
 
   it('verifies the customer, asks for confirmation, and cancels the order only after the customer presses yes', async () => {
-    const customer = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'azure-journey-1' });
+    const customer = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'azure-journey-1',
+    });
     model.script(
-      toolCallReply([{ name: 'find_user_id_by_email', arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }) }]),
+      toolCallReply([
+        {
+          name: 'find_user_id_by_email',
+          arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }),
+        },
+      ]),
       textReply(`Thanks ${olivia.firstName}, you're verified. How can I help?`),
     );
 
@@ -66,7 +83,10 @@ describe('the assistant with Azure OpenAI', () => {
 
     model.script(
       toolCallReply([
-        { name: 'cancel_pending_order', arguments: JSON.stringify({ order_id: '#W4821001', reason: 'no longer needed' }) },
+        {
+          name: 'cancel_pending_order',
+          arguments: JSON.stringify({ order_id: '#W4821001', reason: 'no longer needed' }),
+        },
       ]),
     );
     const asked = await customer.say('Please cancel order #W4821001, I no longer need it');
@@ -84,43 +104,75 @@ describe('the assistant with Azure OpenAI', () => {
     expect((await assistant.app.commerce.getOrder('#W4821001'))!.status).toBe('cancelled');
     const outcome = messagesOf(model.chatRequests().at(-1)!).at(-1)!;
     expect(outcome.role).toBe('tool');
-    expect(JSON.parse(outcome.content!)).toMatchObject({ order_id: '#W4821001', status: 'cancelled' });
+    expect(JSON.parse(outcome.content!)).toMatchObject({
+      order_id: '#W4821001',
+      status: 'cancelled',
+    });
 
     const again = await customer.press(buttons[0]!);
     expect(textOf(again)).toContain('no longer open');
   });
 
   it('keeps a verified conversation across a restart of the server', async () => {
-    const customer = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'azure-restart-1' });
+    const customer = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'azure-restart-1',
+    });
     model.script(
-      toolCallReply([{ name: 'find_user_id_by_email', arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }) }]),
+      toolCallReply([
+        {
+          name: 'find_user_id_by_email',
+          arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }),
+        },
+      ]),
       textReply('You are verified.'),
     );
     await customer.say(`${olivia.email}, zip ${olivia.zip}`);
 
     await assistant.stop();
     assistant = await startTestAssistant(env, { dataDir: assistant.dataDir });
-    const afterRestart = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'azure-restart-1' });
+    const afterRestart = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'azure-restart-1',
+    });
     model.reset();
     model.script(
-      toolCallReply([{ name: 'get_order_details', arguments: JSON.stringify({ order_id: '#W4821002' }) }]),
+      toolCallReply([
+        { name: 'get_order_details', arguments: JSON.stringify({ order_id: '#W4821002' }) },
+      ]),
       textReply('Your backpack order #W4821002 was delivered.'),
     );
 
     const answer = await afterRestart.say('And what about order #W4821002?');
 
     expect(textOf(answer)).toContain('#W4821002');
-    expect(messagesOf(model.chatRequests()[0]!)[0]!.content).toContain(`verified as user id ${olivia.customerId}`);
+    expect(messagesOf(model.chatRequests()[0]!)[0]!.content).toContain(
+      `verified as user id ${olivia.customerId}`,
+    );
     const orderResult = messagesOf(model.chatRequests()[1]!).at(-1)!;
-    expect(JSON.parse(orderResult.content!)).toMatchObject({ order_id: '#W4821002', user_id: olivia.customerId });
+    expect(JSON.parse(orderResult.content!)).toMatchObject({
+      order_id: '#W4821002',
+      user_id: olivia.customerId,
+    });
   });
 
-  it('answers another customer\'s order as not found even when the model asks for it', async () => {
+  it("answers another customer's order as not found even when the model asks for it", async () => {
     const other = SAMPLE_CUSTOMERS.find((customer) => customer.customerId !== olivia.customerId)!;
-    const customer = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'azure-privacy-1' });
+    const customer = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'azure-privacy-1',
+    });
     model.reset();
     model.script(
-      toolCallReply([{ name: 'find_user_id_by_email', arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }) }]),
+      toolCallReply([
+        {
+          name: 'find_user_id_by_email',
+          arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }),
+        },
+      ]),
       textReply('Verified.'),
       toolCallReply([
         { name: 'get_order_details', arguments: JSON.stringify({ order_id: other.orderIds[0] }) },
@@ -132,20 +184,86 @@ describe('the assistant with Azure OpenAI', () => {
 
     await customer.say(`Show me order ${other.orderIds[0]} of ${other.customerId}`);
 
-    const results = messagesOf(model.chatRequests().at(-1)!).filter((message) => message.role === 'tool').slice(-2);
-    expect(results.map((message) => message.content)).toEqual(['Error: order not found', 'Error: user not found']);
+    const results = messagesOf(model.chatRequests().at(-1)!)
+      .filter((message) => message.role === 'tool')
+      .slice(-2);
+    expect(results.map((message) => message.content)).toEqual([
+      'Error: order not found',
+      'Error: user not found',
+    ]);
   });
 
   it('shows a typing indicator while a slow turn works, and refreshes it until the answer', async () => {
     model.reset();
     model.script(textReply('Sorry for the wait, here I am.', { headersDelayMs: 3_800 }));
-    const chatting = new TestCustomer({ botUrl: assistant.url, recorder, conversationId: 'typing-slow-1' });
+    const chatting = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'typing-slow-1',
+    });
 
     await chatting.say('hello?');
 
-    const sent = recorder.activitiesFor('typing-slow-1').map((delivered) => delivered.activity.type);
+    const sent = recorder
+      .activitiesFor('typing-slow-1')
+      .filter(
+        (delivered) => delivered.stream === undefined || delivered.stream.streamType === 'final',
+      )
+      .map((delivered) => delivered.activity.type);
     // One indicator after 500 ms, another 3 s later, then the answer; none after it.
     expect(sent).toEqual(['typing', 'typing', 'message']);
+  });
+
+  it('livestreams the answer on Web Chat: what it is doing, the text as it grows, then the final message', async () => {
+    model.reset();
+    const answer =
+      'Your order #W4821001 is pending: it has not shipped yet, so you can still change or cancel it.';
+    model.respond((request) => {
+      const messages = messagesOf(request);
+      if (messages.at(-1)!.role === 'tool') return textReply(answer, { chunkSize: 6, delayMs: 40 });
+      if (String(messages[0]!.content).includes('not verified yet')) {
+        return toolCallReply([
+          {
+            name: 'find_user_id_by_email',
+            arguments: JSON.stringify({ email: olivia.email, zip: olivia.zip }),
+          },
+        ]);
+      }
+      return toolCallReply([{ name: 'get_order_details', arguments: '{"order_id":"#W4821001"}' }]);
+    });
+    const chatting = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'livestream-1',
+    });
+    await chatting.say(`${olivia.email} ${olivia.zip}`);
+    const before = recorder.activitiesFor('livestream-1').length;
+
+    await chatting.say('where is my order #W4821001?');
+
+    const turn = recorder
+      .activitiesFor('livestream-1')
+      .slice(before)
+      .filter((delivered) => delivered.stream);
+    const informative = turn.filter((delivered) => delivered.stream!.streamType === 'informative');
+    const streaming = turn.filter((delivered) => delivered.stream!.streamType === 'streaming');
+    const final = turn.filter((delivered) => delivered.stream!.streamType === 'final');
+    expect(informative[0]!.activity.text).toMatch(/order #W4821001/i);
+    expect(streaming.length).toBeGreaterThan(2);
+    const texts = streaming.map((delivered) => delivered.activity.text!);
+    texts.forEach((text, index) => {
+      expect(answer.startsWith(text)).toBe(true);
+      if (index > 0) expect(text.length).toBeGreaterThan(texts[index - 1]!.length);
+    });
+    const sequences = turn
+      .filter((delivered) => delivered.stream!.streamType !== 'final')
+      .map((d) => d.stream!.streamSequence);
+    expect(sequences).toEqual(sequences.map((_, index) => index + 1));
+    // The first update's id names the stream; every later update and the final message carry it.
+    const streamId = turn[0]!.activityId;
+    expect(turn.slice(1).every((delivered) => delivered.stream!.streamId === streamId)).toBe(true);
+    expect(final).toHaveLength(1);
+    expect(final[0]!.activity).toMatchObject({ type: 'message', text: answer });
   });
 
   it('finishes a turn in flight before it stops', async () => {
@@ -171,7 +289,11 @@ describe('the assistant with Azure OpenAI', () => {
       MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000aa',
     });
     try {
-      const customer = new TestCustomer({ botUrl: secured.url, recorder, conversationId: 'secured-1' });
+      const customer = new TestCustomer({
+        botUrl: secured.url,
+        recorder,
+        conversationId: 'secured-1',
+      });
       const unauthenticated = await customer.post(customer.activity({ text: 'hi' }));
       const forged = await customer.post(customer.activity({ text: 'hi' }), {
         headers: { authorization: 'Bearer not.a.jwt' },
@@ -185,4 +307,3 @@ describe('the assistant with Azure OpenAI', () => {
     }
   });
 });
-

@@ -91,8 +91,7 @@ describeWithBrowser('the chat page in Chromium', () => {
     await waitForText(page, /you.re verified/i);
 
     await send(page, 'what is the status of order #W4821001?');
-    await waitForText(page, /#W4821001[\s\S]*pending|pending[\s\S]*#W4821001/i);
-
+    await waitForText(page, /status of order #W4821001\?[\s\S]*Order #W4821001[^\n]*is pending/);
     await send(page, 'please cancel order #W4821001, I no longer need it');
     // .first(): while the card renders, Web Chat can briefly hold the old and the new copy of it.
     const yes = page.getByRole('button', { name: 'Yes, go ahead' }).first();
@@ -100,7 +99,22 @@ describeWithBrowser('the chat page in Chromium', () => {
     expect((await assistant.app.commerce.getOrder('#W4821001'))!.status).toBe('pending');
 
     await yes.click();
-    await waitForText(page, /cancelled/i);
+    await waitForText(page, /Done: order #W4821001 is cancelled/);
+    // Each answer sits under its own question, though each was livestreamed and then finalized (the last
+    // copy of a text is its bubble; screen-reader announcements come earlier in the page).
+    await page.waitForTimeout(500);
+    const transcript = await page.locator('#webchat').innerText();
+    const order = [
+      'my zip code is',
+      'you’re verified',
+      'status of order #W4821001?',
+      'is pending',
+      'please cancel order',
+      'Please confirm this change',
+      'Done: order #W4821001 is cancelled',
+    ].map((text) => transcript.lastIndexOf(text));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(order).not.toContain(-1);
     expect((await assistant.app.commerce.getOrder('#W4821001'))!.status).toBe('cancelled');
 
     await mkdir(ARTIFACTS, { recursive: true });

@@ -1,0 +1,171 @@
+import { ActivityTypes, type Activity } from 'botbuilder';
+import type { ReplyPart, ReplyPartSink } from '../conversation/reply-parts';
+import type { SendActivity } from './reply-sender';
+
+/** What the bot calls while a turn runs, and once after it. */
+export interface StreamingReplySender {
+  sink: ReplyPartSink;
+  /** Concludes a stream left open (say, by a confirmation card) and waits for everything to be sent. */
+  finish(): Promise<void>;
+}
+
+export interface LivestreamOptions {
+  send: SendActivity;
+  /** Renders everything that is not streamed text (messages without a stream, cards, handoff notes). */
+  fallback: ReplyPartSink;
+  /**
+   * Least time between two streamed updates. The first update goes at once, so the customer sees the first
+   * words as soon as the model writes them; later ones carry all the text so far, so skipped updates lose
+   * nothing. Web Chat takes updates as fast as they come; Teams asks for one every 1.5 to 2 seconds.
+   */
+  minIntervalMs: number;
+  now?: () => number;
+}
+
+type StreamType = 'informative' | 'streaming' | 'final';
+
+/**
+ * Livestreams the model's answer the way Web Chat (and Teams) show it: typing activities with the cumulative
+ * text and `channelData.streamType/streamSequence/streamId`, the first one's id becoming the stream's id, then
+ * a final message with the whole text. While tools run, the stream says what is happening ("Looking up order
+ * #W…") as informative updates. Clients that cannot stream (Direct Line polling) ignore typing activities and
+ * get the final message, which is complete on its own.
+ *
+ * The Bot Framework's `streaminfo` entity form is not sent: botbuilder 4.23's serializer drops an entity's
+ * fields other than `type` on the wire, and Web Chat 4.18 reads `channelData`.
+ */
+export function createLivestreamSender(options: LivestreamOptions): StreamingReplySender {
+  const now = options.now ?? Date.now;
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => Promise<void>): Promise<void> => {
+    chain = chain.then(work);
+    return chain;
+  };
+
+  // The stream in progress: none until the first informative or text update.
+  let streamId: string | null = null;
+  let sequence = 0;
+  let text = '';
+  let sentText = '';
+  let lastSentAt = Number.NEGATIVE_INFINITY;
+  let updateScheduled = false;
+  /** Set when a streamed update fails (a 403 on Teams means the customer pressed Stop): no more updates. */
+  let broken = false;
+
+  const reset = () => {
+    streamId = null;
+    sequence = 0;
+    text = '';
+    sentText = '';
+    updateScheduled = false;
+  };
+
+  const sendUpdate = async (streamType: Exclude<StreamType, 'final'>, updateText: string) => {
+    if (broken) return;
+    sequence += 1;
+    const activity: Partial<Activity> = {
+      type: ActivityTypes.Typing,
+      text: updateText,
+      channelData: {
+        streamType,
+        streamSequence: sequence,
+        ...(streamId === null ? {} : { streamId }),
+      },
+    };
+    try {
+      const response = await options.send(activity);
+      lastSentAt = now();
+      if (streamId === null) {
+        const id = readId(response);
+        // Without an id (some Direct Line deployments return none) there is no stream to continue.
+        if (id === null) broken = true;
+        else streamId = id;
+      }
+    } catch {
+      broken = true;
+    }
+  };
+
+  const flushText = async () => {
+    updateScheduled = false;
+    if (text === sentText || text.trim() === '') return;
+    const snapshot = text;
+    await sendUpdate('streaming', snapshot);
+    sentText = snapshot;
+  };
+
+  const scheduleTextUpdate = () => {
+    if (updateScheduled || broken) return;
+    updateScheduled = true;
+    const wait = Math.max(0, lastSentAt + options.minIntervalMs - now());
+    if (wait === 0) {
+      void enqueue(flushText);
+      return;
+    }
+    setTimeout(() => void enqueue(flushText), wait).unref();
+  };
+
+  /** Ends an open stream: with the answer's text, or (no answer) with an empty final update, so it clears. */
+  const closeStream = async (finalText: string | null) => {
+    const id = streamId;
+    const open = id !== null && !broken;
+    reset();
+    broken = false;
+    if (finalText === null) {
+      if (open) {
+        await options.send({
+          type: ActivityTypes.Typing,
+          channelData: { streamType: 'final', streamId: id },
+        }).catch(() => undefined);
+      }
+      return;
+    }
+    if (!open) {
+      await options.fallback({ type: 'message', text: finalText });
+      return;
+    }
+    await options.send({
+      type: ActivityTypes.Message,
+      text: finalText,
+      textFormat: 'markdown',
+      channelData: { streamType: 'final', streamId: id },
+    });
+  };
+
+  const sink: ReplyPartSink = (part: ReplyPart) => {
+    switch (part.type) {
+      case 'text-delta':
+        text += part.text;
+        scheduleTextUpdate();
+        return;
+      case 'status':
+        // Informative updates go before the answer's text starts; once text streams it says enough.
+        if (text === '') return enqueue(() => sendUpdate('informative', part.text));
+        return;
+      case 'message':
+        return enqueue(() => closeStream(part.text));
+      case 'order':
+        // Order data is for cards, sent beside the stream; the stream goes on.
+        return enqueue(async () => {
+          await options.fallback(part);
+        });
+      case 'confirmation':
+      case 'handoff':
+        return enqueue(async () => {
+          await closeStream(null);
+          await options.fallback(part);
+        });
+    }
+  };
+
+  return {
+    sink,
+    finish: () => enqueue(() => closeStream(null)),
+  };
+}
+
+function readId(response: unknown): string | null {
+  if (typeof response !== 'object' || response === null) return null;
+  const id = (response as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}

@@ -1,0 +1,127 @@
+import type { Activity } from 'botbuilder';
+import { createLivestreamSender } from '../../../src/channels/livestream-sender';
+import type { ReplyPart } from '../../../src/conversation/reply-parts';
+
+/** A channel that records what it is sent and answers like Direct Line: each activity gets an id. */
+function channel(options: { ids?: boolean; failFrom?: number } = {}) {
+  const sent: Partial<Activity>[] = [];
+  const fallback: ReplyPart[] = [];
+  const send = (activity: Partial<Activity>) => {
+    sent.push(activity);
+    if (options.failFrom !== undefined && sent.length >= options.failFrom) {
+      return Promise.reject(new Error('403 ContentStreamNotAllowed'));
+    }
+    return Promise.resolve(options.ids === false ? {} : { id: `act-${sent.length}` });
+  };
+  const sender = createLivestreamSender({
+    send,
+    fallback: (part) => {
+      fallback.push(part);
+    },
+    minIntervalMs: 0,
+  });
+  return { sent, fallback, sender };
+}
+
+const streamOf = (activity: Partial<Activity>) =>
+  activity.channelData as
+    { streamType: string; streamSequence?: number; streamId?: string } | undefined;
+
+describe('createLivestreamSender', () => {
+  it('sends an answer without streamed text as a plain message', async () => {
+    const { sent, fallback, sender } = channel();
+
+    await sender.sink({ type: 'message', text: 'Hello!' });
+    await sender.finish();
+
+    expect(sent).toEqual([]);
+    expect(fallback).toEqual([{ type: 'message', text: 'Hello!' }]);
+  });
+
+  it("streams growing text under the first update's id and ends with the whole answer", async () => {
+    const { sent, sender } = channel();
+
+    await sender.sink({ type: 'status', text: 'Looking up order #W1…' });
+    for (const word of ['Your ', 'order ', 'is ', 'pending.']) {
+      await sender.sink({ type: 'text-delta', text: word });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await sender.sink({ type: 'message', text: 'Your order is pending.' });
+    await sender.finish();
+
+    expect(streamOf(sent[0]!)).toEqual({ streamType: 'informative', streamSequence: 1 });
+    const updates = sent.slice(1, -1);
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.map((activity) => streamOf(activity)!.streamId)).toEqual(
+      updates.map(() => 'act-1'),
+    );
+    expect(updates.map((activity) => streamOf(activity)!.streamSequence)).toEqual(
+      updates.map((_, index) => index + 2),
+    );
+    expect(updates.at(-1)!.text).toBe('Your order is pending.');
+    expect(sent.at(-1)).toMatchObject({
+      type: 'message',
+      text: 'Your order is pending.',
+      channelData: { streamType: 'final', streamId: 'act-1' },
+    });
+  });
+
+  it('concludes an open stream with an empty final update before a confirmation card', async () => {
+    const { sent, fallback, sender } = channel();
+    const confirmation: ReplyPart = {
+      type: 'confirmation',
+      id: 'c-1',
+      toolName: 'cancel_pending_order',
+      summary: { title: 'Cancel order #W1', details: [] },
+    };
+
+    await sender.sink({ type: 'status', text: 'Checking order #W1…' });
+    await sender.sink(confirmation);
+    await sender.finish();
+
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({
+      type: 'typing',
+      channelData: { streamType: 'final', streamId: 'act-1' },
+    });
+    expect(sent[1]!.text).toBeUndefined();
+    expect(fallback).toEqual([confirmation]);
+  });
+
+  it('falls back to a plain message when the channel gives no id to continue a stream under', async () => {
+    const { sent, fallback, sender } = channel({ ids: false });
+
+    await sender.sink({ type: 'text-delta', text: 'Hello' });
+    await sender.sink({ type: 'text-delta', text: ' there' });
+    await sender.sink({ type: 'message', text: 'Hello there' });
+    await sender.finish();
+
+    expect(sent).toHaveLength(1);
+    expect(fallback).toEqual([{ type: 'message', text: 'Hello there' }]);
+  });
+
+  it('stops streaming when an update is refused, and still delivers the whole answer', async () => {
+    const { sent, fallback, sender } = channel({ failFrom: 2 });
+
+    await sender.sink({ type: 'text-delta', text: 'One' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.sink({ type: 'text-delta', text: ' two' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.sink({ type: 'text-delta', text: ' three' });
+    await sender.sink({ type: 'message', text: 'One two three' });
+    await sender.finish();
+
+    expect(sent).toHaveLength(2);
+    expect(fallback).toEqual([{ type: 'message', text: 'One two three' }]);
+  });
+
+  it('leaves nothing open when a turn ends with no answer', async () => {
+    const { sent, sender } = channel();
+
+    await sender.sink({ type: 'text-delta', text: 'Let me' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.finish();
+
+    expect(sent.at(-1)).toMatchObject({ type: 'typing', channelData: { streamType: 'final' } });
+  });
+});
