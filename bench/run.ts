@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { countTokens } from 'gpt-tokenizer';
 import { SAMPLE_CUSTOMERS } from '../src/commerce/sample-data';
 import { buildSystemPrompt } from '../src/conversation/system-prompt';
@@ -21,12 +19,15 @@ import {
 } from '../tests/helpers/fake-openai-server';
 import { startConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
+import { spawnServer, stopServer } from './spawn-server';
+import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latency';
 
 /**
  * `npm run bench`: our bot against botbuilder's echo bot in the same run, each in its own process and driven
  * over HTTP by the same 50 concurrent conversations; then the prompt size of a long conversation.
  * Figures are ratios to the echo bot measured in this run, so they mean the same on any machine.
- * `npm run bench -- --prompt-only` measures only the prompt sizes.
+ * `npm run bench -- --prompt-only` measures only the prompt sizes; `-- --webchat-only` only the time to first
+ * visible text in the browser.
  */
 const CONVERSATIONS = 50;
 const TURNS_PER_CONVERSATION = 20;
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
   model.respond(orderStatusResponder);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'care-bench-'));
   try {
+    if (process.argv.includes('--webchat-only')) {
+      const webChat = await measureWebChatFirstText();
+      if (webChat !== null) console.log(`web chat first text: ${webChat.samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+      return;
+    }
     if (process.argv.includes('--prompt-only')) {
       const prompt = await measurePromptGrowth(model, dataDir);
       const size = await measureStaticPrompt();
@@ -68,7 +74,8 @@ async function main(): Promise<void> {
     });
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
-    report({ echo, ours, prompt, size });
+    const webChat = await measureWebChatFirstText();
+    report({ echo, ours, prompt, size, webChat });
   } finally {
     await model.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -118,25 +125,8 @@ async function measureServer(script: string, env: Record<string, string>): Promi
     return { capacity, paced, peakRssMb: await peakRssMb(child.pid!) };
   } finally {
     await sink.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopServer(child);
   }
-}
-
-async function spawnServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--no-deprecation', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
-    lines.on('line', (line) => {
-      const match = /^listening (\d+)$/u.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, port };
 }
 
 /** The process's high-water mark of resident memory, from the kernel. */
@@ -165,8 +155,7 @@ async function measurePromptGrowth(model: FakeOpenAiServer, dataDir: string): Pr
     await driveLoad({ botUrl: `http://127.0.0.1:${port}`, sink, conversations: 1, turnsPerConversation: LONG_CONVERSATION_TURNS, text, runId: 'long' });
   } finally {
     await sink.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopServer(child);
     await rm(longDataDir, { recursive: true, force: true });
   }
   // Each turn of this conversation is exactly two model calls (one tool call, then the answer), and the turns
@@ -214,8 +203,9 @@ function report(figures: {
   ours: ServerRun;
   prompt: { turn2: number; turn30: number };
   size: { systemPrompt: number; toolSchemas: number };
+  webChat: FirstTextLatency | null;
 }): void {
-  const { echo, ours, prompt, size } = figures;
+  const { echo, ours, prompt, size, webChat } = figures;
   const row = (name: string, run: ServerRun) =>
     `${name.padEnd(10)} ${run.capacity.turnsPerSecond.toFixed(1).padStart(9)} ${run.capacity.p50Ms.toFixed(1).padStart(8)} ${run.capacity.p99Ms.toFixed(1).padStart(8)}` +
     ` ${run.paced.turnsPerSecond.toFixed(1).padStart(9)} ${run.paced.p50Ms.toFixed(1).padStart(8)} ${run.paced.p99Ms.toFixed(1).padStart(8)} ${run.peakRssMb.toFixed(0).padStart(9)}`;
@@ -236,6 +226,12 @@ function report(figures: {
   console.log(`prompt tokens turn 2:     ${prompt.turn2}`);
   console.log(`prompt tokens turn 30:    ${prompt.turn30} (${growth.toFixed(2)}x turn 2; target <= 1.5x: ${verdict(growth <= 1.5)})`);
   console.log(`system prompt + schemas:  ${staticTotal} tokens (${size.systemPrompt} + ${size.toolSchemas}; target <= 3000: ${verdict(staticTotal <= 3000)})`);
+  if (webChat !== null) {
+    console.log(
+      `web chat first text:      median ${webChat.medianMs.toFixed(0)} ms, max ${webChat.maxMs.toFixed(0)} ms over ${webChat.samplesMs.length} answers ` +
+        `(model's first token to first words visible in Chromium; target <= 300 ms: ${verdict(webChat.maxMs <= 300)})`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -113,6 +113,8 @@ export interface FakeCompletionReply {
   chunkSize?: number;
   /** Wait before each chunk. Default 0 (everything is written at once). */
   delayMs?: number;
+  /** Called as the first chunk carrying answer text is written: when "the model's first token" leaves. */
+  onFirstContent?: () => void;
   /** Wait before the response headers. Default 0. */
   headersDelayMs?: number;
   /** Alternate the fragments of parallel tool calls instead of sending one call after the other. */
@@ -870,6 +872,7 @@ async function streamCompletion(
   response.flushHeaders();
   const delayMs = reply.delayMs ?? 0;
   let sent = 0;
+  let firstContentWritten = false;
   for (const chunk of chunksFor(reply, plan, includeUsage)) {
     if (delayMs > 0) await sleep(delayMs);
     if (clientGone) return;
@@ -887,8 +890,18 @@ async function streamCompletion(
     }
     response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     sent += 1;
+    if (reply.onFirstContent !== undefined && !firstContentWritten && hasContent(chunk)) {
+      firstContentWritten = true;
+      reply.onFirstContent();
+    }
   }
   response.end('data: [DONE]\n\n');
+}
+
+function hasContent(chunk: unknown): boolean {
+  const choices = (chunk as { choices?: { delta?: { content?: unknown } }[] }).choices;
+  const content = choices?.[0]?.delta?.content;
+  return typeof content === 'string' && content !== '';
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
