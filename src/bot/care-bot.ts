@@ -24,6 +24,10 @@ export const MESSAGE_CHARACTERS_MAX = 4_000;
 export const TYPING_DELAY_MS = 500;
 /** Web Chat takes streamed updates as fast as they come; this only merges bursts of tiny deltas. */
 const WEBCHAT_STREAM_INTERVAL_MS = 100;
+/** An answer complete within this goes as one message instead of a stream (the first words wait this long). */
+const FIRST_STREAM_UPDATE_DELAY_MS = 50;
+/** A tool that answers faster than this needs no "Looking up order…" in the stream. */
+const INFORMATIVE_DELAY_MS = 250;
 /** Typing indicators fade after a few seconds on Teams and Web Chat; refresh them while a turn works. */
 const TYPING_REFRESH_MS = 3_000;
 
@@ -115,6 +119,8 @@ export class CareBot extends TeamsActivityHandler {
             send,
             fallback: plain,
             minIntervalMs: WEBCHAT_STREAM_INTERVAL_MS,
+            informativeDelayMs: INFORMATIVE_DELAY_MS,
+            firstUpdateDelayMs: FIRST_STREAM_UPDATE_DELAY_MS,
           })
         : { sink: plain, finish: () => Promise.resolve() };
     let finished = false;

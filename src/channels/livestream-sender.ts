@@ -19,6 +19,16 @@ export interface LivestreamOptions {
    * nothing. Web Chat takes updates as fast as they come; Teams asks for one every 1.5 to 2 seconds.
    */
   minIntervalMs: number;
+  /**
+   * How long a tool must run before the stream says what is happening. A quick lookup needs no "Looking up
+   * order…", and skipping it spares a channel call; 0 sends it at once.
+   */
+  informativeDelayMs?: number;
+  /**
+   * How long the first words wait for more before they are sent. An answer that is complete within it goes as
+   * one plain message (one channel call instead of three); a streamed one starts this much later.
+   */
+  firstUpdateDelayMs?: number;
   now?: () => number;
 }
 
@@ -49,15 +59,22 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   let sentText = '';
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let updateScheduled = false;
+  /** The answer is complete and queued: its final message carries the text, so pending updates are moot. */
+  let finalQueued = false;
+  let informativeTimer: NodeJS.Timeout | null = null;
   /** Set when a streamed update fails (a 403 on Teams means the customer pressed Stop): no more updates. */
   let broken = false;
 
-  const reset = () => {
+  const cancelInformative = () => {
+    if (informativeTimer !== null) clearTimeout(informativeTimer);
+    informativeTimer = null;
+  };
+
+  /** Forgets the stream in progress; its text was either sent in a final message or is abandoned. */
+  const endStream = () => {
     streamId = null;
     sequence = 0;
-    text = '';
-    sentText = '';
-    updateScheduled = false;
+    finalQueued = false;
   };
 
   const sendUpdate = async (streamType: Exclude<StreamType, 'final'>, updateText: string) => {
@@ -88,7 +105,7 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
 
   const flushText = async () => {
     updateScheduled = false;
-    if (text === sentText || text.trim() === '') return;
+    if (finalQueued || text === sentText || text.trim() === '') return;
     const snapshot = text;
     await sendUpdate('streaming', snapshot);
     sentText = snapshot;
@@ -97,7 +114,10 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const scheduleTextUpdate = () => {
     if (updateScheduled || broken) return;
     updateScheduled = true;
-    const wait = Math.max(0, lastSentAt + options.minIntervalMs - now());
+    const wait =
+      streamId === null && sentText === ''
+        ? (options.firstUpdateDelayMs ?? 0)
+        : Math.max(0, lastSentAt + options.minIntervalMs - now());
     if (wait === 0) {
       void enqueue(flushText);
       return;
@@ -109,14 +129,16 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const closeStream = async (finalText: string | null) => {
     const id = streamId;
     const open = id !== null && !broken;
-    reset();
+    endStream();
     broken = false;
     if (finalText === null) {
       if (open) {
-        await options.send({
-          type: ActivityTypes.Typing,
-          channelData: { streamType: 'final', streamId: id },
-        }).catch(() => undefined);
+        await options
+          .send({
+            type: ActivityTypes.Typing,
+            channelData: { streamType: 'final', streamId: id },
+          })
+          .catch(() => undefined);
       }
       return;
     }
@@ -135,14 +157,30 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const sink: ReplyPartSink = (part: ReplyPart) => {
     switch (part.type) {
       case 'text-delta':
+        cancelInformative();
         text += part.text;
         scheduleTextUpdate();
         return;
-      case 'status':
+      case 'status': {
         // Informative updates go before the answer's text starts; once text streams it says enough.
-        if (text === '') return enqueue(() => sendUpdate('informative', part.text));
+        if (text !== '') return;
+        const delay = options.informativeDelayMs ?? 0;
+        if (delay === 0 || streamId !== null)
+          return enqueue(() => sendUpdate('informative', part.text));
+        cancelInformative();
+        informativeTimer = setTimeout(() => {
+          informativeTimer = null;
+          if (text === '' && !finalQueued) void enqueue(() => sendUpdate('informative', part.text));
+        }, delay);
+        informativeTimer.unref();
         return;
+      }
       case 'message':
+        cancelInformative();
+        // The final message carries the whole text; what streams next belongs to the next answer.
+        finalQueued = true;
+        text = '';
+        sentText = '';
         return enqueue(() => closeStream(part.text));
       case 'order':
         // Order data is for cards, sent beside the stream; the stream goes on.
@@ -151,6 +189,7 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         });
       case 'confirmation':
       case 'handoff':
+        cancelInformative();
         return enqueue(async () => {
           await closeStream(null);
           await options.fallback(part);
@@ -160,7 +199,12 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
 
   return {
     sink,
-    finish: () => enqueue(() => closeStream(null)),
+    finish: () => {
+      cancelInformative();
+      text = '';
+      sentText = '';
+      return enqueue(() => closeStream(null));
+    },
   };
 }
 

@@ -220,7 +220,7 @@ describe('the assistant with Azure OpenAI', () => {
       'Your order #W4821001 is pending: it has not shipped yet, so you can still change or cancel it.';
     model.respond((request) => {
       const messages = messagesOf(request);
-      if (messages.at(-1)!.role === 'tool') return textReply(answer, { chunkSize: 6, delayMs: 40 });
+      if (messages.at(-1)!.role === 'tool') return textReply(answer, { chunkSize: 6, delayMs: 40, headersDelayMs: 400 });
       if (String(messages[0]!.content).includes('not verified yet')) {
         return toolCallReply([
           {

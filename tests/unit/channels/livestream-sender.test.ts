@@ -3,7 +3,14 @@ import { createLivestreamSender } from '../../../src/channels/livestream-sender'
 import type { ReplyPart } from '../../../src/conversation/reply-parts';
 
 /** A channel that records what it is sent and answers like Direct Line: each activity gets an id. */
-function channel(options: { ids?: boolean; failFrom?: number } = {}) {
+function channel(
+  options: {
+    ids?: boolean;
+    failFrom?: number;
+    informativeDelayMs?: number;
+    firstUpdateDelayMs?: number;
+  } = {},
+) {
   const sent: Partial<Activity>[] = [];
   const fallback: ReplyPart[] = [];
   const send = (activity: Partial<Activity>) => {
@@ -19,6 +26,8 @@ function channel(options: { ids?: boolean; failFrom?: number } = {}) {
       fallback.push(part);
     },
     minIntervalMs: 0,
+    informativeDelayMs: options.informativeDelayMs ?? 0,
+    firstUpdateDelayMs: options.firstUpdateDelayMs ?? 0,
   });
   return { sent, fallback, sender };
 }
@@ -113,6 +122,51 @@ describe('createLivestreamSender', () => {
 
     expect(sent).toHaveLength(2);
     expect(fallback).toEqual([{ type: 'message', text: 'One two three' }]);
+  });
+
+  it('says what it is doing only when a tool takes a while, and sends a quick answer as one message', async () => {
+    const quick = channel({ informativeDelayMs: 100, firstUpdateDelayMs: 50 });
+    await quick.sender.sink({ type: 'status', text: 'Looking up order #W1…' });
+    await quick.sender.sink({ type: 'text-delta', text: 'It is pending.' });
+    await quick.sender.sink({ type: 'message', text: 'It is pending.' });
+    await quick.sender.finish();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(quick.sent).toEqual([]);
+    expect(quick.fallback).toEqual([{ type: 'message', text: 'It is pending.' }]);
+
+    const slow = channel({ informativeDelayMs: 30 });
+    await slow.sender.sink({ type: 'status', text: 'Looking up order #W1…' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await slow.sender.sink({ type: 'message', text: 'It is pending.' });
+    await slow.sender.finish();
+    expect(slow.sent.map((activity) => streamOf(activity)?.streamType)).toEqual([
+      'informative',
+      'final',
+    ]);
+    expect(slow.sent[0]!.text).toBe('Looking up order #W1…');
+  });
+
+  it('streams a second answer of the same turn as a stream of its own', async () => {
+    const { sent, sender } = channel();
+
+    await sender.sink({ type: 'text-delta', text: 'Let me check.' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.sink({ type: 'message', text: 'Let me check.' });
+    await sender.sink({ type: 'text-delta', text: 'All good.' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.sink({ type: 'message', text: 'All good.' });
+    await sender.finish();
+
+    const finals = sent.filter((activity) => activity.type === 'message');
+    expect(finals.map((activity) => activity.text)).toEqual(['Let me check.', 'All good.']);
+    const [first, second] = finals.map((activity) => streamOf(activity)!.streamId);
+    expect(first).not.toBe(second);
+    const secondStream = sent.filter(
+      (activity) => streamOf(activity)?.streamId === second || activity.id === second,
+    );
+    expect(secondStream.every((activity) => !(activity.text ?? '').includes('Let me check'))).toBe(
+      true,
+    );
   });
 
   it('leaves nothing open when a turn ends with no answer', async () => {
