@@ -26,6 +26,7 @@ export const TYPING_DELAY_MS = 500;
 const WEBCHAT_STREAM_INTERVAL_MS = 100;
 /** An answer complete within this goes as one message instead of a stream (the first words wait this long). */
 const FIRST_STREAM_UPDATE_DELAY_MS = 50;
+const SHOWN_CARDS_KEPT = 20;
 /** A tool that answers faster than this needs no "Looking up order…" in the stream. */
 const INFORMATIVE_DELAY_MS = 250;
 /** Typing indicators fade after a few seconds on Teams and Web Chat; refresh them while a turn works. */
@@ -48,11 +49,14 @@ export interface CareBotOptions {
 /** The one bot for every channel: it turns activities into conversation turns and reply parts into activities. */
 export class CareBot extends TeamsActivityHandler {
   private readonly conversationData: StatePropertyAccessor<ConversationData>;
+  /** Keys of the cards a conversation was shown lately, so an unchanged order is not shown again. */
+  private readonly shownCards: StatePropertyAccessor<string[]>;
   private readonly lock = new KeyedLock();
 
   constructor(private readonly options: CareBotOptions) {
     super();
     this.conversationData = options.conversationState.createProperty<ConversationData>('care');
+    this.shownCards = options.conversationState.createProperty<string[]>('shownCards');
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -111,6 +115,7 @@ export class CareBot extends TeamsActivityHandler {
         ? () => undefined
         : keepTyping(context, this.options.typingDelayMs ?? TYPING_DELAY_MS);
     const send = (reply: Partial<Activity>) => context.sendActivity(reply);
+    const shownCards = new Set(kind === 'webchat' ? await this.shownCards.get(context, []) : []);
     const plain = createReplySender({ kind, send });
     // Web Chat shows answers as they are written; other channels get each message whole.
     const replies =
@@ -121,6 +126,7 @@ export class CareBot extends TeamsActivityHandler {
             minIntervalMs: WEBCHAT_STREAM_INTERVAL_MS,
             informativeDelayMs: INFORMATIVE_DELAY_MS,
             firstUpdateDelayMs: FIRST_STREAM_UPDATE_DELAY_MS,
+            shownCards,
           })
         : { sink: plain, finish: () => Promise.resolve() };
     let finished = false;
@@ -139,6 +145,8 @@ export class CareBot extends TeamsActivityHandler {
       );
       finished = true;
       await replies.finish();
+      if (kind === 'webchat')
+        await this.shownCards.set(context, [...shownCards].slice(-SHOWN_CARDS_KEPT));
       await this.conversationData.set(context, outcome.data);
       logger.info(
         {

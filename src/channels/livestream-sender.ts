@@ -1,5 +1,7 @@
-import { ActivityTypes, type Activity } from 'botbuilder';
+import { createHash } from 'node:crypto';
+import { ActivityTypes, type Activity, type Attachment } from 'botbuilder';
 import type { ReplyPart, ReplyPartSink } from '../conversation/reply-parts';
+import { nextQuestions, orderCard, orderIdOf, shipmentCard } from './order-cards';
 import type { SendActivity } from './reply-sender';
 
 /** What the bot calls while a turn runs, and once after it. */
@@ -29,6 +31,11 @@ export interface LivestreamOptions {
    * one plain message (one channel call instead of three); a streamed one starts this much later.
    */
   firstUpdateDelayMs?: number;
+  /**
+   * Cards this conversation has shown already (keys from {@link cardKey}): an unchanged order is not shown
+   * twice in a row. The sender adds the keys of the cards it sends.
+   */
+  shownCards?: Set<string>;
   now?: () => number;
 }
 
@@ -62,6 +69,9 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   /** The answer is complete and queued: its final message carries the text, so pending updates are moot. */
   let finalQueued = false;
   let informativeTimer: NodeJS.Timeout | null = null;
+  /** Orders and trackings the turn looked up, by order id, waiting for an answer that mentions them. */
+  const orders = new Map<string, Readonly<Record<string, unknown>>>();
+  const trackings = new Map<string, Readonly<Record<string, unknown>>>();
   /** Set when a streamed update fails (a 403 on Teams means the customer pressed Stop): no more updates. */
   let broken = false;
 
@@ -154,6 +164,40 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
     });
   };
 
+  /**
+   * After an answer: a card for each order it mentions that the turn looked up (a delivery timeline when the
+   * order was tracked), each at most once, with the likely next questions as buttons. A livestream's final
+   * message carries only text (Web Chat's advice), so cards follow in a message of their own.
+   */
+  const sendCardsFor = async (answer: string) => {
+    const mentioned = [...answer.matchAll(/#W\d{7}/gu)].map((match) => match[0]);
+    const cards: Attachment[] = [];
+    let last: Readonly<Record<string, unknown>> | null = null;
+    for (const orderId of new Set(mentioned)) {
+      const tracking = trackings.get(orderId);
+      const order = orders.get(orderId);
+      const card =
+        (tracking === undefined ? null : shipmentCard(tracking)) ??
+        (order === undefined ? null : orderCard(order));
+      trackings.delete(orderId);
+      orders.delete(orderId);
+      if (card === null) continue;
+      const key = cardKey(tracking ?? order!);
+      if (options.shownCards?.has(key)) continue;
+      options.shownCards?.add(key);
+      cards.push(card);
+      last = order ?? tracking ?? null;
+    }
+    if (cards.length === 0) return;
+    const actions = last === null ? [] : nextQuestions(last);
+    await options.send({
+      type: ActivityTypes.Message,
+      attachments: cards,
+      attachmentLayout: 'list',
+      ...(actions.length === 0 ? {} : { suggestedActions: { to: [], actions } }),
+    });
+  };
+
   const sink: ReplyPartSink = (part: ReplyPart) => {
     switch (part.type) {
       case 'text-delta':
@@ -181,12 +225,21 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         finalQueued = true;
         text = '';
         sentText = '';
-        return enqueue(() => closeStream(part.text));
-      case 'order':
-        // Order data is for cards, sent beside the stream; the stream goes on.
         return enqueue(async () => {
-          await options.fallback(part);
+          await closeStream(part.text);
+          await sendCardsFor(part.text);
         });
+      case 'order': {
+        // Shown as a card under the answer that mentions the order; the stream goes on meanwhile.
+        const orderId = orderIdOf(part.order);
+        if (orderId !== null) orders.set(orderId, part.order);
+        return;
+      }
+      case 'shipment': {
+        const orderId = orderIdOf(part.tracking);
+        if (orderId !== null) trackings.set(orderId, part.tracking);
+        return;
+      }
       case 'confirmation':
       case 'handoff':
         cancelInformative();
@@ -206,6 +259,11 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
       return enqueue(() => closeStream(null));
     },
   };
+}
+
+/** Identifies a card's content: the same order in the same state gives the same key. */
+export function cardKey(data: Readonly<Record<string, unknown>>): string {
+  return createHash('sha256').update(JSON.stringify(data)).digest('base64url').slice(0, 16);
 }
 
 function readId(response: unknown): string | null {

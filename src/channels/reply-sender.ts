@@ -47,6 +47,7 @@ export function createReplySender(options: {
       case 'text-delta':
       case 'status':
       case 'order':
+      case 'shipment':
       case 'handoff':
         return;
     }

@@ -17,6 +17,8 @@ export type ReplyPart =
   | { type: 'confirmation'; id: string; toolName: string; summary: ChangeSummary }
   /** Structured data a channel may show as a card: an order the customer asked about. */
   | { type: 'order'; order: Readonly<Record<string, unknown>> }
+  /** Structured data a channel may show as a timeline: the parcels of an order the customer tracked. */
+  | { type: 'shipment'; tracking: Readonly<Record<string, unknown>> }
   /** The conversation is being handed to people. */
   | { type: 'handoff'; summary: string };
 

@@ -296,6 +296,10 @@ class Turn {
       const order = parseObject(result.output);
       if (order !== null) await this.emit({ type: 'order', order });
     }
+    if (result.ok && call.name === 'track_shipment') {
+      const tracking = parseObject(result.output);
+      if (tracking !== null) await this.emit({ type: 'shipment', tracking });
+    }
     return result.output;
   }
 

@@ -76,7 +76,7 @@ describeWithBrowser('the chat page in Chromium', () => {
     throw new Error(`the page never showed ${pattern}; it shows:\n${seen}`);
   }
 
-  it('verifies a customer, answers about an order, and cancels it through the confirmation buttons', async () => {
+  it('verifies a customer, shows an order card, and cancels the order through its buttons', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -92,7 +92,14 @@ describeWithBrowser('the chat page in Chromium', () => {
 
     await send(page, 'what is the status of order #W4821001?');
     await waitForText(page, /status of order #W4821001\?[\s\S]*Order #W4821001[^\n]*is pending/);
-    await send(page, 'please cancel order #W4821001, I no longer need it');
+    // The order as an Adaptive Card under the answer, with the next questions as buttons.
+    await waitForText(page, /Total\s+\$278\.73/);
+    expect(await page.locator('.ac-adaptiveCard').first().innerText()).toMatch(
+      /Order #W4821001[\s\S]*Pending[\s\S]*Headphones[\s\S]*Ship to/,
+    );
+    await page.getByRole('button', { name: 'Cancel it' }).first().click();
+    await waitForText(page, /no longer needed, or was it ordered by mistake/);
+    await send(page, 'I no longer need it');
     // .first(): while the card renders, Web Chat can briefly hold the old and the new copy of it.
     const yes = page.getByRole('button', { name: 'Yes, go ahead' }).first();
     await yes.waitFor({ timeout: 15_000 });
@@ -109,7 +116,9 @@ describeWithBrowser('the chat page in Chromium', () => {
       'you’re verified',
       'status of order #W4821001?',
       'is pending',
-      'please cancel order',
+      'Total',
+      'Please cancel order #W4821001',
+      'I no longer need it',
       'Please confirm this change',
       'Done: order #W4821001 is cancelled',
     ].map((text) => transcript.lastIndexOf(text));

@@ -169,6 +169,43 @@ describe('createLivestreamSender', () => {
     );
   });
 
+  it('shows a card for each looked-up order the answer mentions, once, after the answer', async () => {
+    const shownCards = new Set<string>();
+    const sent: Partial<Activity>[] = [];
+    const sender = createLivestreamSender({
+      send: (activity) => {
+        sent.push(activity);
+        return Promise.resolve({ id: `act-${sent.length}` });
+      },
+      fallback: async (part) => {
+        if (part.type === 'message') sent.push({ type: 'message', text: part.text });
+      },
+      minIntervalMs: 0,
+      shownCards,
+    });
+    const order = (id: string) => ({
+      order_id: id,
+      status: 'pending',
+      items: [{ name: 'Lamp', price: 20, options: {} }],
+    });
+
+    await sender.sink({ type: 'order', order: order('#W0000001') });
+    await sender.sink({ type: 'order', order: order('#W0000002') });
+    await sender.sink({ type: 'message', text: 'Order #W0000002 is pending.' });
+    await sender.sink({ type: 'order', order: order('#W0000002') });
+    await sender.sink({ type: 'message', text: 'As I said, #W0000002 is pending.' });
+    await sender.finish();
+
+    expect(sent.map((activity) => activity.text ?? `${activity.attachments?.length} card`)).toEqual(
+      ['Order #W0000002 is pending.', '1 card', 'As I said, #W0000002 is pending.'],
+    );
+    expect(sent[1]!.suggestedActions!.actions.map((action) => action.title)).toEqual([
+      'Cancel it',
+      'Change the address',
+    ]);
+    expect(shownCards.size).toBe(1);
+  });
+
   it('leaves nothing open when a turn ends with no answer', async () => {
     const { sent, sender } = channel();
 
