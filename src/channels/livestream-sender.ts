@@ -72,6 +72,8 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   /** Orders and trackings the turn looked up, by order id, waiting for an answer that mentions them. */
   const orders = new Map<string, Readonly<Record<string, unknown>>>();
   const trackings = new Map<string, Readonly<Record<string, unknown>>>();
+  /** Policy passages found this turn, cited under the next answer. */
+  let sources: readonly { title: string; section: string }[] = [];
   /** Set when a streamed update fails (a 403 on Teams means the customer pressed Stop): no more updates. */
   let broken = false;
 
@@ -219,16 +221,22 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         informativeTimer.unref();
         return;
       }
-      case 'message':
+      case 'message': {
         cancelInformative();
         // The final message carries the whole text; what streams next belongs to the next answer.
         finalQueued = true;
         text = '';
         sentText = '';
+        const answer = sources.length === 0 ? part.text : `${part.text}\n\n${sourcesLine(sources)}`;
+        sources = [];
         return enqueue(async () => {
-          await closeStream(part.text);
+          await closeStream(answer);
           await sendCardsFor(part.text);
         });
+      }
+      case 'sources':
+        sources = part.sources;
+        return;
       case 'order': {
         // Shown as a card under the answer that mentions the order; the stream goes on meanwhile.
         const orderId = orderIdOf(part.order);
@@ -259,6 +267,11 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
       return enqueue(() => closeStream(null));
     },
   };
+}
+
+/** The documents an answer rests on, as a quiet line under it. */
+function sourcesLine(sources: readonly { title: string; section: string }[]): string {
+  return `*Sources: ${sources.map((source) => `${source.title} › ${source.section}`).join('; ')}*`;
 }
 
 /** Identifies a card's content: the same order in the same state gives the same key. */

@@ -48,6 +48,7 @@ export function createReplySender(options: {
       case 'status':
       case 'order':
       case 'shipment':
+      case 'sources':
       case 'handoff':
         return;
     }

@@ -19,6 +19,8 @@ export type ReplyPart =
   | { type: 'order'; order: Readonly<Record<string, unknown>> }
   /** Structured data a channel may show as a timeline: the parcels of an order the customer tracked. */
   | { type: 'shipment'; tracking: Readonly<Record<string, unknown>> }
+  /** The policy passages an answer is based on, for channels that show sources. */
+  | { type: 'sources'; sources: readonly { title: string; section: string }[] }
   /** The conversation is being handed to people. */
   | { type: 'handoff'; summary: string };
 

@@ -296,6 +296,10 @@ class Turn {
       const order = parseObject(result.output);
       if (order !== null) await this.emit({ type: 'order', order });
     }
+    if (result.ok && call.name === 'search_policies') {
+      const sources = policySources(parseObject(result.output));
+      if (sources.length > 0) await this.emit({ type: 'sources', sources });
+    }
     if (result.ok && call.name === 'track_shipment') {
       const tracking = parseObject(result.output);
       if (tracking !== null) await this.emit({ type: 'shipment', tracking });
@@ -424,3 +428,25 @@ function parseObject(text: string): Record<string, unknown> | null {
 }
 
 export type { ReplyPart };
+
+/** Sources shown with a policy answer: the documents and sections of the passages found, best first. */
+const POLICY_SOURCES_SHOWN = 3;
+
+function policySources(
+  output: Record<string, unknown> | null,
+): { title: string; section: string }[] {
+  const results = Array.isArray(output?.results) ? (output.results as unknown[]) : [];
+  const seen = new Set<string>();
+  const sources: { title: string; section: string }[] = [];
+  for (const result of results) {
+    if (typeof result !== 'object' || result === null) continue;
+    const { title, section } = result as { title?: unknown; section?: unknown };
+    if (typeof title !== 'string' || typeof section !== 'string') continue;
+    const key = `${title}\u0000${section}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sources.push({ title, section });
+    if (sources.length === POLICY_SOURCES_SHOWN) break;
+  }
+  return sources;
+}

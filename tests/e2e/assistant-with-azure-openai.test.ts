@@ -220,7 +220,8 @@ describe('the assistant with Azure OpenAI', () => {
       'Your order #W4821001 is pending: it has not shipped yet, so you can still change or cancel it.';
     model.respond((request) => {
       const messages = messagesOf(request);
-      if (messages.at(-1)!.role === 'tool') return textReply(answer, { chunkSize: 6, delayMs: 40, headersDelayMs: 400 });
+      if (messages.at(-1)!.role === 'tool')
+        return textReply(answer, { chunkSize: 6, delayMs: 40, headersDelayMs: 400 });
       if (String(messages[0]!.content).includes('not verified yet')) {
         return toolCallReply([
           {
@@ -264,6 +265,29 @@ describe('the assistant with Azure OpenAI', () => {
     expect(turn.slice(1).every((delivered) => delivered.stream!.streamId === streamId)).toBe(true);
     expect(final).toHaveLength(1);
     expect(final[0]!.activity).toMatchObject({ type: 'message', text: answer });
+  });
+
+  it('cites the policy documents an answer rests on, under the answer', async () => {
+    model.reset();
+    model.respond((request) => {
+      const messages = messagesOf(request);
+      if (messages.at(-1)!.role === 'tool')
+        return textReply('Refunds go back to the original payment method.');
+      return toolCallReply([
+        { name: 'search_policies', arguments: '{"query":"how long does a refund take"}' },
+      ]);
+    });
+    const chatting = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'sources-1',
+    });
+
+    const replies = await chatting.say('how long does a refund take?');
+
+    const answer = textOf(replies);
+    expect(answer).toContain('Refunds go back to the original payment method.');
+    expect(answer).toMatch(/Sources: Returns and refunds › /);
   });
 
   it('finishes a turn in flight before it stops', async () => {

@@ -206,6 +206,20 @@ describe('createLivestreamSender', () => {
     expect(shownCards.size).toBe(1);
   });
 
+  it('cites the sources found under the next answer only', async () => {
+    const { fallback, sender } = channel();
+
+    await sender.sink({ type: 'sources', sources: [{ title: 'Warranty', section: 'Coverage' }] });
+    await sender.sink({ type: 'message', text: 'It is covered for two years.' });
+    await sender.sink({ type: 'message', text: 'Anything else?' });
+    await sender.finish();
+
+    expect(fallback).toEqual([
+      { type: 'message', text: 'It is covered for two years.\n\n*Sources: Warranty › Coverage*' },
+      { type: 'message', text: 'Anything else?' },
+    ]);
+  });
+
   it('leaves nothing open when a turn ends with no answer', async () => {
     const { sent, sender } = channel();
 
