@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConversationState } from 'botbuilder';
+import { ConversationState, type Activity, type CloudAdapter } from 'botbuilder';
 import { CareBot } from './bot/care-bot';
 import { createAdapter } from './bot/create-adapter';
+import { embeddedChannelAuthentication } from './bot/embedded-channel-auth';
 import { openCommerce } from './commerce/open-commerce';
 import type { CommerceStore } from './commerce/commerce-store';
 import type { AppConfig, ModelConfig } from './config/config';
@@ -29,6 +30,19 @@ import { createSearchPoliciesTool } from './tools/search-policies';
 
 /** The bot's id on the embedded Direct Line (real channels give their own). */
 const BOT_ID_LOCAL = 'care-assistant';
+
+/** Activities from the embedded Direct Line, run by the adapter as if they came with a token for the bot. */
+function inProcessDelivery(
+  adapter: CloudAdapter,
+  bot: CareBot,
+  appId: string,
+): (activity: Record<string, unknown>) => Promise<void> {
+  const authentication = embeddedChannelAuthentication(appId);
+  return (activity) =>
+    adapter.processActivityDirect(authentication, activity as unknown as Activity, (context) =>
+      bot.run(context),
+    );
+}
 
 /** How this process reaches itself: loopback when bound to every interface, else the bound address. */
 function loopbackHost(host: string): string {
@@ -116,8 +130,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       welcomeText: welcomeText(config),
     });
     const anonymous = config.bot.appId === null;
+    const adapter = createAdapter(config.bot, logger);
     const server = createAppServer({
-      adapter: createAdapter(config.bot, logger),
+      adapter,
       bot,
       logger,
       anonymous,
@@ -145,8 +160,13 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           logger,
           botEndpoint: () => `${selfBaseUrl}/api/messages`,
           selfBaseUrl: () => selfBaseUrl,
-          bot: { id: BOT_ID_LOCAL, name: config.assistant.name },
+          bot: { id: config.bot.appId ?? BOT_ID_LOCAL, name: config.assistant.name },
           secret: config.web.directLineSecret,
+          ...(config.bot.appId === null
+            ? {}
+            : {
+                deliverInProcess: inProcessDelivery(adapter, bot, config.bot.appId),
+              }),
         })
       : null;
     await registerWebChatRoutes(server.server, {

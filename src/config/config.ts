@@ -157,7 +157,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const problems: { key: string; problem: string }[] = [];
   const bot = resolveBotAuth(values, problems);
   const model = resolveModel(values, problems);
-  const embeddedDirectLine = resolveEmbeddedDirectLine(values, bot, problems);
+  const embeddedDirectLine = resolveEmbeddedDirectLine(values, bot);
   if (problems.length > 0) throw configError(problems);
 
   return deepFreeze({
@@ -189,23 +189,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
 }
 
 /**
- * The embedded Direct Line serves local mode: on by default without an app id. With an app id the bot checks
- * Bot Framework tokens on every request, which the embedded service cannot mint, so it cannot be turned on.
+ * The embedded Direct Line serves local mode: on by default without an app id, opt-in with one (it then hands
+ * activities to the bot in-process, since it cannot mint the Bot Framework tokens the endpoint requires).
  */
-function resolveEmbeddedDirectLine(
-  values: Environment,
-  bot: BotAuthConfig,
-  problems: { key: string; problem: string }[],
-): boolean {
+function resolveEmbeddedDirectLine(values: Environment, bot: BotAuthConfig): boolean {
   if (values.DIRECT_LINE_EMBEDDED === 'auto') return bot.appId === null;
-  if (values.DIRECT_LINE_EMBEDDED === 'true' && bot.appId !== null) {
-    problems.push({
-      key: 'DIRECT_LINE_EMBEDDED',
-      problem:
-        "cannot be true with MicrosoftAppId set; use the Azure Bot's Direct Line channel (DIRECT_LINE_SECRET)",
-    });
-    return false;
-  }
   return values.DIRECT_LINE_EMBEDDED === 'true';
 }
 

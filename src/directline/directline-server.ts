@@ -28,6 +28,11 @@ export interface EmbeddedDirectLineOptions {
   logger: Logger;
   /** The bot's messaging endpoint (`…/api/messages`), known once the server listens. */
   botEndpoint: () => string;
+  /**
+   * Hands an activity to the bot in-process instead of over HTTP: for a bot with an app id, whose endpoint
+   * takes only Bot Framework tokens, which this service cannot mint.
+   */
+  deliverInProcess?: (activity: Record<string, unknown>) => Promise<void>;
   /** This server's own base URL as the bot must call it back (loopback), known once it listens. */
   selfBaseUrl: () => string;
   bot: { id: string; name: string };
@@ -146,6 +151,10 @@ export function registerEmbeddedDirectLine(
         recipient: { id: options.bot.id, name: options.bot.name, role: 'bot' },
       };
       try {
+        if (options.deliverInProcess !== undefined) {
+          await options.deliverInProcess(body);
+          return;
+        }
         const response = await fetch(options.botEndpoint(), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

@@ -88,7 +88,7 @@ describe('loadConfig', () => {
     expect(JSON.stringify(describeConfig(config))).not.toContain('"pw"');
   });
 
-  it('runs the embedded Direct Line in local mode only, and never prints the Direct Line secret', () => {
+  it('runs the embedded Direct Line in local mode unless asked, and never prints the Direct Line secret', () => {
     const app = {
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'pw',
@@ -100,9 +100,8 @@ describe('loadConfig', () => {
     const azure = loadConfig({ ...app, DIRECT_LINE_SECRET: 'dl-secret-value' });
     expect(azure.web.embeddedDirectLine).toBe(false);
     expect(JSON.stringify(describeConfig(azure))).not.toContain('dl-secret-value');
-    expect(configError({ ...app, DIRECT_LINE_EMBEDDED: 'true' }).details.keys).toEqual([
-      'DIRECT_LINE_EMBEDDED',
-    ]);
+    expect(loadConfig({ ...app, DIRECT_LINE_EMBEDDED: 'true' }).web.embeddedDirectLine).toBe(true);
+    expect(configError({ DIRECT_LINE_EMBEDDED: 'yes' }).details.keys).toEqual(['DIRECT_LINE_EMBEDDED']);
     expect(
       configError({ WEBCHAT_BUNDLE_URL: 'http://cdn.example/webchat.js' }).details.keys,
     ).toEqual(['WEBCHAT_BUNDLE_URL']);
