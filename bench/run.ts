@@ -34,6 +34,8 @@ const TURNS_PER_CONVERSATION = 20;
 const LONG_CONVERSATION_TURNS = 30;
 /** Turns per conversation before measuring, at full concurrency, so both servers are measured JIT-warm. */
 const WARMUP_TURNS = 4;
+/** Saturated rounds per bot; the median is reported. */
+const CAPACITY_ROUNDS = 5;
 /** The latency run: each conversation sends a turn a second, 50 turns/s in all, well within both servers' capacity. */
 const PACED_TURN_INTERVAL_MS = 1_000;
 const PACED_TURNS_PER_CONVERSATION = 10;
@@ -105,14 +107,22 @@ async function measureServer(script: string, env: Record<string, string>): Promi
     const botUrl = `http://127.0.0.1:${port}`;
     const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
     await driveLoad({ botUrl, sink, conversations: CONVERSATIONS, turnsPerConversation: WARMUP_TURNS, text, runId: `warmup-${script}` });
-    const capacity = await driveLoad({
-      botUrl,
-      sink,
-      conversations: CONVERSATIONS,
-      turnsPerConversation: TURNS_PER_CONVERSATION,
-      text,
-      runId: `run-${script}`,
-    });
+    // Saturated runs swing by a fifth on a shared machine; the median of a few, for both bots alike, is steadier.
+    const rounds: LoadResult[] = [];
+    for (let round = 0; round < CAPACITY_ROUNDS; round += 1) {
+      rounds.push(
+        await driveLoad({
+          botUrl,
+          sink,
+          conversations: CONVERSATIONS,
+          turnsPerConversation: TURNS_PER_CONVERSATION,
+          text,
+          runId: `run-${round}-${script}`,
+        }),
+      );
+    }
+    rounds.sort((a, b) => a.turnsPerSecond - b.turnsPerSecond);
+    const capacity = rounds[Math.floor(rounds.length / 2)]!;
     const paced = await driveLoad({
       botUrl,
       sink,
@@ -215,7 +225,7 @@ function report(figures: {
   const staticTotal = size.systemPrompt + size.toolSchemas;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\n${CONVERSATIONS} concurrent conversations over HTTP (our bot: one tool call + answer per turn, 0 ms model), after ${WARMUP_TURNS} warm-up turns each`);
-  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back; paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
+  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back (median of ${CAPACITY_ROUNDS} rounds); paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
   console.log(`${''.padEnd(10)} ${'saturated'.padStart(27)} ${'paced'.padStart(27)}`);
   console.log(`${'server'.padEnd(10)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'peak MB'.padStart(9)}`);
   console.log(row('echo bot', echo));

@@ -176,19 +176,24 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
     const cards: Attachment[] = [];
     let last: Readonly<Record<string, unknown>> | null = null;
     for (const orderId of new Set(mentioned)) {
-      const tracking = trackings.get(orderId);
-      const order = orders.get(orderId);
-      const card =
-        (tracking === undefined ? null : shipmentCard(tracking)) ??
-        (order === undefined ? null : orderCard(order));
+      // A tracked order shows its delivery timeline; otherwise (or with nothing shipped) its summary.
+      const candidates = [
+        { data: trackings.get(orderId), build: shipmentCard },
+        { data: orders.get(orderId), build: orderCard },
+      ];
       trackings.delete(orderId);
       orders.delete(orderId);
-      if (card === null) continue;
-      const key = cardKey(tracking ?? order!);
-      if (options.shownCards?.has(key)) continue;
-      options.shownCards?.add(key);
-      cards.push(card);
-      last = order ?? tracking ?? null;
+      for (const { data, build } of candidates) {
+        if (data === undefined) continue;
+        const key = cardKey(data);
+        if (options.shownCards?.has(key)) break;
+        const card = build(data);
+        if (card === null) continue;
+        options.shownCards?.add(key);
+        cards.push(card);
+        last = data;
+        break;
+      }
     }
     if (cards.length === 0) return;
     const actions = last === null ? [] : nextQuestions(last);
