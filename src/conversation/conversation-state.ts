@@ -31,6 +31,8 @@ export interface ConversationData {
   usage: TokenUsage & { turns: number };
   /** Confirmation ids already answered, so a repeated button press cannot run a change twice. */
   settledConfirmationIds: string[];
+  /** Set once the customer has been told that card numbers are removed from their messages. */
+  cardNoticeGiven?: boolean;
 }
 
 export function createConversationData(): ConversationData {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage, ChatModel, Completion, TokenUsage, ToolCall } from '../llm/chat-model';
 import { AppError, describeError, ToolError } from '../shared/errors';
+import { redactSensitiveText } from '../privacy';
 import type { Logger } from '../shared/logger';
 import type { ToolContext, VerificationRule } from '../tools/define-tool';
 import type { ToolRegistry } from '../tools/registry';
@@ -36,6 +37,9 @@ export const MESSAGES = {
     "I'm sorry, I couldn't finish that. Could you tell me again, step by step, what you need?",
   staleConfirmation:
     'That confirmation is no longer open, so nothing was changed. What would you like to do?',
+  cardNotice:
+    'For your safety I removed the card number from your message, so nobody here sees it. ' +
+    'I never need a full card number: the last four digits are enough to tell your cards apart.',
 } as const;
 
 export interface TurnRunnerOptions {
@@ -57,7 +61,11 @@ export interface TurnRunnerDependencies {
 }
 
 export interface TurnInput {
-  /** The customer's words, already redacted at the edge. Null for a button press. */
+  /**
+   * The customer's words. Card numbers, and a security code or expiry written next to one, are replaced by
+   * markers ("[card ending 4242]") before anything else sees them: the model, the stored history, the logs.
+   * Null for a button press.
+   */
   text: string | null;
   /** A confirmation button press: the id of the confirmation and the decision. */
   confirmation?: { id: string; decision: 'yes' | 'no' } | null;
@@ -97,8 +105,10 @@ export class TurnRunner {
     previous: ConversationData,
     emit: ReplyPartSink,
   ): Promise<TurnOutcome> {
-    const turn = new Turn(this.dependencies, this.now, input, structuredClone(previous), emit);
-    return turn.run();
+    const redacted = input.text === null ? null : redactSensitiveText(input.text);
+    const safeInput = redacted === null ? input : { ...input, text: redacted.text };
+    const turn = new Turn(this.dependencies, this.now, safeInput, structuredClone(previous), emit);
+    return turn.run({ cardDetailsRemoved: (redacted?.redactions.length ?? 0) > 0 });
   }
 }
 
@@ -127,7 +137,15 @@ class Turn {
     this.context = this.createToolContext();
   }
 
-  async run(): Promise<TurnOutcome> {
+  async run(options: { cardDetailsRemoved: boolean }): Promise<TurnOutcome> {
+    if (options.cardDetailsRemoved) {
+      this.logger.info('card-details-redacted');
+      // Told once per conversation, kindly; not part of the history, the marker in the text says enough.
+      if (this.data.cardNoticeGiven !== true) {
+        this.data.cardNoticeGiven = true;
+        await this.emit({ type: 'message', text: MESSAGES.cardNotice });
+      }
+    }
     const gate = await this.passConfirmationGate();
     if (gate === 'stop') return this.finish('ignored');
     try {

@@ -290,6 +290,27 @@ describe('the assistant with Azure OpenAI', () => {
     expect(answer).toMatch(/Sources: Returns and refunds › /);
   });
 
+  it('never lets a card number reach the model or the stored conversation', async () => {
+    model.reset();
+    model.script(textReply('I can help with payments once you are verified.'));
+    const chatting = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'card-1',
+    });
+
+    const replies = await chatting.say('can I pay with 4111-1111-1111-1111, cvv 737?');
+
+    expect(textOf(replies)).toContain('removed the card number');
+    const sent = JSON.stringify(model.chatRequests().map((request) => request.body));
+    expect(sent).toContain('[card ending 1111]');
+    expect(sent).not.toMatch(/4111-?1111-?1111-?1111|737/);
+    const stored = await assistant.app.storage.read([`directline/conversations/card-1/`]);
+    const state = JSON.stringify(stored);
+    expect(state).toContain('[card ending 1111]');
+    expect(state).not.toMatch(/4111-?1111-?1111-?1111|737/);
+  });
+
   it('finishes a turn in flight before it stops', async () => {
     const second = await startTestAssistant(env);
     model.reset();

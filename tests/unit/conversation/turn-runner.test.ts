@@ -155,6 +155,41 @@ describe('TurnRunner', () => {
     expect(turn.data.history.map((message) => message.role)).toEqual(['user', 'assistant']);
   });
 
+  it('removes card details before the model and the history see them, and says so once', async () => {
+    const { runner, model } = createRunner([{ text: 'Thanks.' }, { text: 'Noted.' }]);
+    const typed = 'pay with 4111 1111 1111 1111 exp 12/29 cvv 123 please';
+
+    const first = await runTurn(runner, input(typed), createConversationData());
+    const second = await runTurn(runner, input('my other card is 5555-5555-5555-4444'), first.data);
+
+    const sentToModel = JSON.stringify(model.requests.map((request) => request.messages));
+    const stored = JSON.stringify(second.data.history);
+    for (const secret of [
+      '4111 1111 1111 1111',
+      '4111111111111111',
+      '12/29',
+      '123 please',
+      '5555-5555-5555-4444',
+    ]) {
+      expect(sentToModel).not.toContain(secret);
+      expect(stored).not.toContain(secret);
+    }
+    expect(stored).toContain('[card ending 1111]');
+    expect(stored).toContain('[card ending 4444]');
+    expect(first.messages).toEqual([MESSAGES.cardNotice, 'Thanks.']);
+    expect(second.messages).toEqual(['Noted.']);
+  });
+
+  it('leaves order ids, zip codes and phone numbers alone', async () => {
+    const { runner, model } = createRunner([{ text: 'OK.' }]);
+    const typed = 'order #W4821001, zip 80211, phone 303-555-0147, tracking 123456789012';
+
+    const turn = await runTurn(runner, input(typed), createConversationData());
+
+    expect(model.requests[0]!.messages.at(-1)).toEqual({ role: 'user', content: typed });
+    expect(turn.messages).toEqual(['OK.']);
+  });
+
   it('feeds tool results back to the model and shows what it is doing while tools run', async () => {
     const { runner, model } = createRunner([
       { toolCalls: [toolCall('get_order_details', { order_id: '#W0000002' })] },
