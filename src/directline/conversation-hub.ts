@@ -27,6 +27,10 @@ export class DirectLineConversation {
   private subscriber: StreamSubscriber | null = null;
   /** Activities for the bot go one after another, in the order the client sent them. */
   private deliveries: Promise<void> = Promise.resolve();
+  /** When the client posted its recent activities, for the rate limit. */
+  private recentPosts: number[] = [];
+  /** The bot has been told the conversation started (its conversationUpdate went out). */
+  started = false;
   lastActiveMs: number;
 
   constructor(
@@ -114,6 +118,15 @@ export class DirectLineConversation {
 
   get streaming(): boolean {
     return this.subscriber !== null;
+  }
+
+  /** Counts a client post against the limit; false when `max` posts already came within `windowMs`. */
+  admitPost(max: number, windowMs: number): boolean {
+    const now = this.now();
+    this.recentPosts = this.recentPosts.filter((time) => time > now - windowMs);
+    if (this.recentPosts.length >= max) return false;
+    this.recentPosts.push(now);
+    return true;
   }
 
   /** Queues work for the bot behind earlier deliveries of this conversation. */

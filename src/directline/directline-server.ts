@@ -77,9 +77,6 @@ export function registerEmbeddedDirectLine(
   const connectorKey = randomBytes(18).toString('base64url');
   const connectorPath = `/_directline/${connectorKey}`;
   const serviceUrl = () => `${options.selfBaseUrl()}${connectorPath}`;
-  const started = new Set<string>();
-  const recentPosts = new Map<string, number[]>();
-
   const fail = (response: Response, failure: Failure) => {
     response.send(failure.status, { error: { code: failure.code, message: failure.message } });
   };
@@ -176,7 +173,7 @@ export function registerEmbeddedDirectLine(
     });
 
   const startConversation = (conversation: DirectLineConversation) => {
-    started.add(conversation.id);
+    conversation.started = true;
     const user = { id: conversation.userId, role: 'user' };
     void toBot(conversation, {
       type: 'conversationUpdate',
@@ -193,18 +190,6 @@ export function registerEmbeddedDirectLine(
       code: 'ServiceUnavailable',
       message: 'too many conversations; try again later',
     };
-
-  const withinRate = (conversationId: string): boolean => {
-    const cutoff = now() - RATE_WINDOW_MS;
-    const times = (recentPosts.get(conversationId) ?? []).filter((time) => time > cutoff);
-    if (times.length >= RATE_ACTIVITIES_MAX) {
-      recentPosts.set(conversationId, times);
-      return false;
-    }
-    times.push(now());
-    recentPosts.set(conversationId, times);
-    return true;
-  };
 
   // restify 11 takes handlers that are async or call next(); these answer synchronously.
   /* eslint-disable @typescript-eslint/require-await */
@@ -274,7 +259,7 @@ export function registerEmbeddedDirectLine(
       return;
     }
     const { token, expiresIn } = tokens.issue(access.grant);
-    const isNew = !started.has(access.conversation.id);
+    const isNew = !access.conversation.started;
     if (isNew) startConversation(access.conversation);
     response.send(
       isNew ? 201 : 200,
@@ -322,7 +307,7 @@ export function registerEmbeddedDirectLine(
         fail(response, { status: 400, code: 'BadArgument', message: problem });
         return;
       }
-      if (!withinRate(access.conversation.id)) {
+      if (!access.conversation.admitPost(RATE_ACTIVITIES_MAX, RATE_WINDOW_MS)) {
         response.header('Retry-After', String(RATE_WINDOW_MS / 1000));
         fail(response, {
           status: 429,
