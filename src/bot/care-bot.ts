@@ -110,12 +110,12 @@ export class CareBot extends TeamsActivityHandler {
       return;
     }
 
+    const shownCards = new Set(kind === 'webchat' ? await this.shownCards.get(context, []) : []);
     const stopTyping =
       kind === 'voice'
         ? () => undefined
         : keepTyping(context, this.options.typingDelayMs ?? TYPING_DELAY_MS);
     const send = (reply: Partial<Activity>) => context.sendActivity(reply);
-    const shownCards = new Set(kind === 'webchat' ? await this.shownCards.get(context, []) : []);
     const plain = createReplySender({ kind, send });
     // Web Chat shows answers as they are written; other channels get each message whole.
     const replies =
