@@ -184,12 +184,29 @@ export function registerEmbeddedDirectLine(
     });
   };
 
-  const newConversation = (userId: string): DirectLineConversation | Failure =>
-    hub.create(userId) ?? {
-      status: 503,
-      code: 'ServiceUnavailable',
-      message: 'too many conversations; try again later',
-    };
+  /** A new conversation for `userId` (a fresh `dl_` id when none is asked for) and a token for it. */
+  const openConversation = (
+    userId: string | null,
+  ): { conversation: DirectLineConversation; token: string; expiresIn: number } | Failure => {
+    const conversation = hub.create(userId ?? `dl_${randomUUID()}`);
+    if (conversation === null) {
+      return {
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'too many conversations; try again later',
+      };
+    }
+    const issued = tokens.issue({ conversationId: conversation.id, userId: conversation.userId });
+    return { conversation, ...issued };
+  };
+
+  /** Whether the request carries the configured secret (as the real service's secret callers do). */
+  const presentsSecret = (request: Request): boolean => {
+    const presented = bearerToken(request);
+    return (
+      presented !== null && options.secret !== undefined && safeEqual(presented, options.secret)
+    );
+  };
 
   // restify 11 takes handlers that are async or call next(); these answer synchronously.
   /* eslint-disable @typescript-eslint/require-await */
@@ -197,8 +214,7 @@ export function registerEmbeddedDirectLine(
   server.post(
     `${DIRECT_LINE_PATH}/tokens/generate`,
     async (request: Request, response: Response) => {
-      const secret = bearerToken(request);
-      if (options.secret === undefined || secret === null || !safeEqual(secret, options.secret)) {
+      if (!presentsSecret(request)) {
         fail(response, {
           status: 403,
           code: 'Forbidden',
@@ -206,17 +222,16 @@ export function registerEmbeddedDirectLine(
         });
         return;
       }
-      const requested = readUserId(request.body);
-      const conversation = newConversation(requested ?? `dl_${randomUUID()}`);
-      if ('status' in conversation) {
-        fail(response, conversation);
+      const opened = openConversation(readUserId(request.body));
+      if ('status' in opened) {
+        fail(response, opened);
         return;
       }
-      const { token, expiresIn } = tokens.issue({
-        conversationId: conversation.id,
-        userId: conversation.userId,
+      response.send(200, {
+        conversationId: opened.conversation.id,
+        token: opened.token,
+        expires_in: opened.expiresIn,
       });
-      response.send(200, { conversationId: conversation.id, token, expires_in: expiresIn });
     },
   );
 
@@ -234,23 +249,17 @@ export function registerEmbeddedDirectLine(
   );
 
   server.post(`${DIRECT_LINE_PATH}/conversations`, async (request: Request, response: Response) => {
-    const presented = bearerToken(request);
-    if (
-      presented !== null &&
-      options.secret !== undefined &&
-      safeEqual(presented, options.secret)
-    ) {
-      const conversation = newConversation(readUserId(request.body) ?? `dl_${randomUUID()}`);
-      if ('status' in conversation) {
-        fail(response, conversation);
+    if (presentsSecret(request)) {
+      const opened = openConversation(readUserId(request.body));
+      if ('status' in opened) {
+        fail(response, opened);
         return;
       }
-      const { token, expiresIn } = tokens.issue({
-        conversationId: conversation.id,
-        userId: conversation.userId,
-      });
-      startConversation(conversation);
-      response.send(201, conversationView(request, conversation, token, expiresIn));
+      startConversation(opened.conversation);
+      response.send(
+        201,
+        conversationView(request, opened.conversation, opened.token, opened.expiresIn),
+      );
       return;
     }
     const access = authorize(request);
@@ -450,13 +459,13 @@ export function registerEmbeddedDirectLine(
 
   return {
     issueConversationToken: () => {
-      const conversation = hub.create(`dl_${randomUUID()}`);
-      if (conversation === null) throw new Error('too many conversations');
-      const { token, expiresIn } = tokens.issue({
-        conversationId: conversation.id,
-        userId: conversation.userId,
-      });
-      return { conversationId: conversation.id, token, expiresIn };
+      const opened = openConversation(null);
+      if ('status' in opened) throw new Error('too many conversations');
+      return {
+        conversationId: opened.conversation.id,
+        token: opened.token,
+        expiresIn: opened.expiresIn,
+      };
     },
     close: () => {
       hub.closeAll('server stopping');

@@ -227,3 +227,57 @@ describe('the embedded Direct Line', () => {
     expect(Buffer.from(await bundle.arrayBuffer()).equals(vendored)).toBe(true);
   });
 });
+
+describe('the embedded Direct Line with a secret', () => {
+  const SECRET = 'embedded-direct-line-secret';
+  let assistant: TestAssistant;
+
+  beforeAll(async () => {
+    assistant = await startTestAssistant({ DIRECT_LINE_SECRET: SECRET });
+  });
+
+  afterAll(async () => {
+    await assistant?.dispose();
+  });
+
+  it('generates a token for a dl_ user with the secret, and refuses a wrong secret', async () => {
+    const client = new DirectLineTestClient(assistant.url);
+
+    const refused = await client.call('POST', `${client.domain}/tokens/generate`, {
+      token: 'wrong',
+    });
+    const generated = await client.call('POST', `${client.domain}/tokens/generate`, {
+      token: SECRET,
+      body: { user: { id: 'customer-7' } },
+    });
+
+    expect(refused.status).toBe(403);
+    expect(generated.status).toBe(200);
+    const issued = generated.body as { conversationId: string; token: string; expires_in: number };
+    expect(issued.expires_in).toBe(1800);
+    const claims = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()) as {
+      conv: string;
+      user: string;
+    };
+    expect(claims).toMatchObject({ conv: issued.conversationId, user: 'dl_customer-7' });
+    // The token starts that very conversation.
+    client.token = issued.token;
+    const started = await client.call('POST', `${client.domain}/conversations`);
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ conversationId: issued.conversationId });
+  });
+
+  it('starts a conversation directly with the secret', async () => {
+    const client = new DirectLineTestClient(assistant.url);
+
+    const started = await client.call('POST', `${client.domain}/conversations`, { token: SECRET });
+
+    expect(started.status).toBe(201);
+    const view = started.body as { conversationId: string; token: string; streamUrl: string };
+    client.conversationId = view.conversationId;
+    client.token = view.token;
+    const welcome = await client.waitFor(fromBot);
+    expect(welcome.text).toMatch(/after-sales assistant/);
+    expect(JSON.stringify(started.body)).not.toContain(SECRET);
+  });
+});
