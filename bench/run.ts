@@ -19,7 +19,7 @@ import {
 } from '../tests/helpers/fake-openai-server';
 import { startConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
-import { spawnServer, stopServer } from './spawn-server';
+import { careBotEnv, spawnServer, stopServer } from './spawn-server';
 import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latency';
 
 /**
@@ -66,14 +66,7 @@ async function main(): Promise<void> {
       return;
     }
     const echo = await measureServer('bench/serve-echo-bot.ts', {});
-    const ours = await measureServer('bench/serve-care-bot.ts', {
-      DATA_DIR: dataDir,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      OPENAI_BASE_URL: model.openAiBaseUrl,
-      OPENAI_MODEL: 'gpt-5-mini',
-      LLM_FALLBACK_TO_OFFLINE: 'false',
-    });
+    const ours = await measureServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, dataDir));
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
     const webChat = await measureWebChatFirstText();
@@ -151,14 +144,7 @@ async function measurePromptGrowth(model: FakeOpenAiServer, dataDir: string): Pr
   model.reset();
   model.respond(orderStatusResponder);
   const longDataDir = `${dataDir}-long`;
-  const { child, port } = await spawnServer('bench/serve-care-bot.ts', {
-    DATA_DIR: longDataDir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    OPENAI_BASE_URL: model.openAiBaseUrl,
-    OPENAI_MODEL: 'gpt-5-mini',
-    LLM_FALLBACK_TO_OFFLINE: 'false',
-  });
+  const { child, port } = await spawnServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, longDataDir));
   const sink = await startConnectorSink();
   try {
     const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : `what about my order, question ${turn}?`);

@@ -28,3 +28,18 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/**
+ * The environment `bench/serve-care-bot.ts` runs with: our assistant on a scratch data folder, answering with a
+ * local OpenAI-compatible model server and no offline fallback, so every turn goes through the model.
+ */
+export function careBotEnv(modelBaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    OPENAI_BASE_URL: modelBaseUrl,
+    OPENAI_MODEL: 'gpt-5-mini',
+    LLM_FALLBACK_TO_OFFLINE: 'false',
+  };
+}

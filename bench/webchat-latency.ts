@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startFakeOpenAiServer, textReply } from '../tests/helpers/fake-openai-server';
-import { spawnServer, stopServer } from './spawn-server';
+import { careBotEnv, spawnServer, stopServer } from './spawn-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TURNS = 10;
@@ -44,14 +44,7 @@ export async function measureWebChatFirstText(): Promise<FirstTextLatency | null
       },
     });
   });
-  const server = await spawnServer('bench/serve-care-bot.ts', {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    OPENAI_BASE_URL: model.openAiBaseUrl,
-    OPENAI_MODEL: 'gpt-5-mini',
-    LLM_FALLBACK_TO_OFFLINE: 'false',
-  });
+  const server = await spawnServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, dataDir));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
