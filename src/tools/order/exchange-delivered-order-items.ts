@@ -1,36 +1,22 @@
-import { z } from 'zod';
 import { toTauOrder, type TauOrder } from '../../commerce/tau-format';
 import { defineTool, type AnyToolDefinition, type ChangeSummary } from '../define-tool';
 import { describePriceDifference, describeSwaps } from './item-swap-summary';
 import {
-  ItemIds,
+  ItemSwapInput,
+  itemSwapRequest,
   loadOwnCustomer,
   loadOwnOrder,
-  NewItemIds,
-  OrderId,
-  PaymentMethodId,
   unwrapWrite,
   type OrderToolDependencies,
 } from './order-tool-support';
 
-export const ExchangeDeliveredOrderItemsInput = z.object({
-  order_id: OrderId,
-  item_ids: ItemIds,
-  new_item_ids: NewItemIds,
-  payment_method_id: PaymentMethodId,
-});
-export type ExchangeDeliveredOrderItemsInput = z.infer<typeof ExchangeDeliveredOrderItemsInput>;
+export const ExchangeDeliveredOrderItemsInput = ItemSwapInput;
+export type ExchangeDeliveredOrderItemsInput = ItemSwapInput;
 
 /** `exchange_delivered_order_items`: requests an exchange of delivered items; one return or exchange per order. */
 export function createExchangeDeliveredOrderItemsTool({
   store,
 }: OrderToolDependencies): AnyToolDefinition {
-  const request = (input: ExchangeDeliveredOrderItemsInput, orderId: string) => ({
-    orderId,
-    itemIds: input.item_ids,
-    newItemIds: input.new_item_ids,
-    paymentMethodId: input.payment_method_id,
-  });
   return defineTool({
     name: 'exchange_delivered_order_items',
     description:
@@ -40,13 +26,14 @@ export function createExchangeDeliveredOrderItemsTool({
     execute: async (input, context): Promise<TauOrder> => {
       const order = await loadOwnOrder({ store, context, orderId: input.order_id });
       return toTauOrder(
-        unwrapWrite(await store.exchangeDeliveredOrderItems(request(input, order.id))).order,
+        unwrapWrite(await store.exchangeDeliveredOrderItems(itemSwapRequest(input, order.id)))
+          .order,
       );
     },
     preview: async (input, context): Promise<ChangeSummary> => {
       const order = await loadOwnOrder({ store, context, orderId: input.order_id });
       const change = unwrapWrite(
-        await store.exchangeDeliveredOrderItems(request(input, order.id), { dryRun: true }),
+        await store.exchangeDeliveredOrderItems(itemSwapRequest(input, order.id), { dryRun: true }),
       );
       const customer = await loadOwnCustomer({ store, context, userId: order.customerId });
       return {

@@ -1,36 +1,22 @@
-import { z } from 'zod';
 import { toTauOrder, type TauOrder } from '../../commerce/tau-format';
 import { defineTool, type AnyToolDefinition, type ChangeSummary } from '../define-tool';
 import { describePriceDifference, describeSwaps } from './item-swap-summary';
 import {
-  ItemIds,
+  ItemSwapInput,
+  itemSwapRequest,
   loadOwnCustomer,
   loadOwnOrder,
-  NewItemIds,
-  OrderId,
-  PaymentMethodId,
   unwrapWrite,
   type OrderToolDependencies,
 } from './order-tool-support';
 
-export const ModifyPendingOrderItemsInput = z.object({
-  order_id: OrderId,
-  item_ids: ItemIds,
-  new_item_ids: NewItemIds,
-  payment_method_id: PaymentMethodId,
-});
-export type ModifyPendingOrderItemsInput = z.infer<typeof ModifyPendingOrderItemsInput>;
+export const ModifyPendingOrderItemsInput = ItemSwapInput;
+export type ModifyPendingOrderItemsInput = ItemSwapInput;
 
 /** `modify_pending_order_items`: swaps items of a pending order for other variants; allowed once per order. */
 export function createModifyPendingOrderItemsTool({
   store,
 }: OrderToolDependencies): AnyToolDefinition {
-  const request = (input: ModifyPendingOrderItemsInput, orderId: string) => ({
-    orderId,
-    itemIds: input.item_ids,
-    newItemIds: input.new_item_ids,
-    paymentMethodId: input.payment_method_id,
-  });
   return defineTool({
     name: 'modify_pending_order_items',
     description:
@@ -40,13 +26,13 @@ export function createModifyPendingOrderItemsTool({
     execute: async (input, context): Promise<TauOrder> => {
       const order = await loadOwnOrder({ store, context, orderId: input.order_id });
       return toTauOrder(
-        unwrapWrite(await store.modifyPendingOrderItems(request(input, order.id))).order,
+        unwrapWrite(await store.modifyPendingOrderItems(itemSwapRequest(input, order.id))).order,
       );
     },
     preview: async (input, context): Promise<ChangeSummary> => {
       const order = await loadOwnOrder({ store, context, orderId: input.order_id });
       const change = unwrapWrite(
-        await store.modifyPendingOrderItems(request(input, order.id), { dryRun: true }),
+        await store.modifyPendingOrderItems(itemSwapRequest(input, order.id), { dryRun: true }),
       );
       const customer = await loadOwnCustomer({ store, context, userId: order.customerId });
       const difference =

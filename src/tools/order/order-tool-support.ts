@@ -43,6 +43,28 @@ export const NewItemIds = RequiredList().describe(
 /** Ids come from get_user_details; the name says what it is. */
 export const PaymentMethodId = RequiredText();
 
+/**
+ * What swapping items takes, for a pending order's change and a delivered order's exchange alike: τ-bench
+ * gives both tools the same parameters.
+ */
+export const ItemSwapInput = z.object({
+  order_id: OrderId,
+  item_ids: ItemIds,
+  new_item_ids: NewItemIds,
+  payment_method_id: PaymentMethodId,
+});
+export type ItemSwapInput = z.infer<typeof ItemSwapInput>;
+
+/** The store's request for an item swap on the order the tool loaded. */
+export function itemSwapRequest(input: ItemSwapInput, orderId: string) {
+  return {
+    orderId,
+    itemIds: input.item_ids,
+    newItemIds: input.new_item_ids,
+    paymentMethodId: input.payment_method_id,
+  };
+}
+
 /** The six address fields, as τ-bench names them. */
 export const AddressFields = {
   address1: RequiredText(),
