@@ -185,14 +185,8 @@ export function modifyPendingOrderItems(
   if (!priced.ok) return priced;
   const difference = priced.value;
 
-  const method = findPaymentMethod(customer, request.paymentMethodId);
-  if (method === undefined) return refuse('payment_method_not_found', 'payment method not found');
-  if (method.kind === 'gift_card' && method.balanceCents < difference) {
-    return refuse(
-      'insufficient_gift_card_balance',
-      'insufficient gift card balance to pay for the new item',
-    );
-  }
+  const unpayable = checkSwapPayment(customer, request.paymentMethodId, difference, 'the new item');
+  if (unpayable !== null) return unpayable;
 
   order.paymentHistory.push({
     type: difference > 0 ? 'payment' : 'refund',
@@ -230,14 +224,13 @@ export function exchangeDeliveredOrderItems(
   if (!priced.ok) return priced;
   const difference = priced.value;
 
-  const method = findPaymentMethod(customer, request.paymentMethodId);
-  if (method === undefined) return refuse('payment_method_not_found', 'payment method not found');
-  if (method.kind === 'gift_card' && method.balanceCents < difference) {
-    return refuse(
-      'insufficient_gift_card_balance',
-      'insufficient gift card balance to pay for the price difference',
-    );
-  }
+  const unpayable = checkSwapPayment(
+    customer,
+    request.paymentMethodId,
+    difference,
+    'the price difference',
+  );
+  if (unpayable !== null) return unpayable;
   order.status = 'exchange requested';
   order.exchange = {
     itemIds: [...request.itemIds].sort(),
@@ -281,6 +274,27 @@ export function modifyCustomerAddress(
   request: { address: Address },
 ): RuleOutcome<Customer> {
   return accept({ ...structuredClone(customer), address: { ...request.address } });
+}
+
+/**
+ * The method that pays an item swap's price difference exists and, for a gift card, covers it; or the refusal,
+ * whose wording names what is paid for (`what`), as τ-bench words each tool's.
+ */
+function checkSwapPayment(
+  customer: Customer,
+  paymentMethodId: string,
+  difference: number,
+  what: string,
+): RuleOutcome<never> | null {
+  const method = findPaymentMethod(customer, paymentMethodId);
+  if (method === undefined) return refuse('payment_method_not_found', 'payment method not found');
+  if (method.kind === 'gift_card' && method.balanceCents < difference) {
+    return refuse(
+      'insufficient_gift_card_balance',
+      `insufficient gift card balance to pay for ${what}`,
+    );
+  }
+  return null;
 }
 
 /** The checks shared by item modification and exchange, and the total price difference in cents. */
