@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isRecord } from '../shared/is-record';
 
 /** An activity as the Direct Line server stores and serves it: always with a server id and a timestamp. */
 export interface StoredActivity extends Record<string, unknown> {
@@ -11,10 +12,6 @@ export interface StoredActivity extends Record<string, unknown> {
 export interface StreamSubscriber {
   send(frame: string): void;
   close(code: number, reason: string): void;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Activities kept per conversation for polling and reconnects; older ones are dropped, watermarks go on. */

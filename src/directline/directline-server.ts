@@ -11,6 +11,7 @@ import {
   type StreamSubscriber,
 } from './conversation-hub';
 import { DirectLineTokens, type DirectLineGrant } from './directline-tokens';
+import { isRecord } from '../shared/is-record';
 
 /** Where Web Chat and other Direct Line clients find the embedded server, below the app's own origin. */
 export const DIRECT_LINE_PATH = '/v3/directline';
@@ -504,10 +505,6 @@ function checkClientActivity(body: unknown): string | null {
   }
   if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string';
   return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function safeEqual(presented: string, expected: string): boolean {

@@ -1,3 +1,5 @@
+import { isRecord } from '../shared/is-record';
+
 /**
  * Reading Azure OpenAI's content-filter results. Azure reports them in three places: a 400 error's `innererror`
  * when the prompt is refused, `choices[].content_filter_results` when a completion is cut, and
@@ -58,8 +60,4 @@ function isBlocking(result: unknown): boolean {
   if (result['filtered'] === true) return true;
   // Custom blocklists report `{ filtered, details: [{ filtered, id }] }`.
   return Array.isArray(result['details']) && result['details'].some(isBlocking);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
