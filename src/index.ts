@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { loadConfig, describeConfig } from './config/config';
 import { startApp } from './app';
+import { redactForLog } from './privacy';
 import { createLogger } from './shared/logger';
 import { isAppError } from './shared/errors';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, redactRecord: redactForLog });
   logger.info({ config: describeConfig(config) }, 'config-loaded');
 
   const app = await startApp({ config, logger });

@@ -22,3 +22,4 @@ export {
   type RedactionKind,
 } from './redact-sensitive-text';
 export { redactDeep } from './redact-deep';
+export { redactForLog, redactTextForLog } from './redact-for-log';

@@ -30,7 +30,8 @@ function setField(target: object, key: string, value: unknown): void {
 }
 
 /**
- * A copy of `value` with every string redacted by {@link redactSensitiveText}, at any depth: plain objects,
+ * A copy of `value` with every string redacted by `redactString` ({@link redactSensitiveText} by default), at
+ * any depth: plain objects,
  * arrays, `Map`s, `Set`s and `Error`s (message, stack, cause and own fields) are copied; numbers that are
  * whole card numbers become the card marker string. The input is never changed. Keys are kept as they are.
  * Dates are copied; other class instances (a `URL`, a `Buffer`, a stream) are returned as they are, because
@@ -38,13 +39,16 @@ function setField(target: object, key: string, value: unknown): void {
  * Shared and circular references keep their shape in the copy. Depth is not limited by the call stack: the
  * walk keeps its own list of containers still to fill.
  */
-export function redactDeep<T>(value: T): T {
+export function redactDeep<T>(
+  value: T,
+  redactString: (text: string) => string = (text) => redactSensitiveText(text).text,
+): T {
   const copies = new Map<object, unknown>();
   const toFill: Array<() => void> = [];
 
   /** The copy of one value; a container comes back empty, registered, with its filling queued. */
   const copyOf = (item: unknown): unknown => {
-    if (typeof item === 'string') return redactSensitiveText(item).text;
+    if (typeof item === 'string') return redactString(item);
     if (typeof item === 'number' || typeof item === 'bigint') return redactNumber(item);
     if (typeof item !== 'object' || item === null) return item;
     if (copies.has(item)) return copies.get(item);

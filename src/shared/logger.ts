@@ -34,15 +34,29 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
   destination?: pino.DestinationStream;
+  /**
+   * Redacts personal data (card numbers, email addresses) from every field of every line, errors included.
+   * The composition root passes privacy's `redactForLog`; shared/ cannot import it.
+   */
+  redactRecord?: <T>(record: T) => T;
 }
 
+/** Errors under `error` (our convention) and `err` (pino's) are logged with message, stack and cause. */
+const errorSerializer = pino.stdSerializers.errWithCause;
+
 export function createLogger(options: LoggerOptions): Logger {
+  const redactRecord = options.redactRecord;
   return pino(
     {
       level: options.level,
       base: { service: 'care-assistant' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { error: errorSerializer, err: errorSerializer },
+      // Runs before the serializers, so an error's message and stack are redacted too.
+      ...(redactRecord === undefined
+        ? {}
+        : { formatters: { log: (record: Record<string, unknown>) => redactRecord(record) } }),
     },
     options.destination,
   );
