@@ -23,6 +23,35 @@ const positiveInteger = (defaultValue: number) =>
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
+const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https URL' });
+
+/** A GUID as the Teams manifest schema checks it (Teams app ids, Microsoft App IDs). */
+const optionalGuid = optionalText.pipe(
+  z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/u, {
+      message: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    })
+    .optional(),
+);
+
+/** A host name, optionally with a `*.` wildcard or a port, as Teams' `validDomains` takes it. */
+const validDomain = /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/u;
+
+/** Comma-separated {@link validDomain}s. */
+const domainList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((domain) => domain.trim())
+      .filter((domain) => domain !== ''),
+  )
+  .refine((domains) => domains.every((domain) => validDomain.test(domain)), {
+    message: 'must be host names separated by commas (no https://, no path)',
+  });
+
 export const EnvironmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
@@ -73,6 +102,25 @@ export const EnvironmentSchema = z.object({
   // Sized so a long conversation costs at most about 1.5x its second turn (`npm run bench`); identity and pending
   // changes live in state, not history, so trimming never forgets who the customer is.
   HISTORY_TOKEN_BUDGET: positiveInteger(1200),
+  // Transcripts of every conversation (redacted) in <DATA_DIR>/transcripts.sqlite, deleted after a retention.
+  TRANSCRIPTS_ENABLED: booleanFlag(true),
+  // At most a century: a larger number of days is a typo, and would overflow the date arithmetic.
+  TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).default(30),
+
+  // The agent desk: a Teams channel of the agents' team, learned when the bot is installed in a team.
+  AGENT_DESK_TEAM_ID: optionalText,
+  AGENT_DESK_CHANNEL_ID: optionalText,
+  TEAMS_SIGN_IN_VERIFICATION: booleanFlag(true),
+
+  // Teams app package (`npm run teams:package`); the running bot does not read these.
+  TEAMS_APP_ID: optionalGuid,
+  TEAMS_DEVELOPER_WEBSITE_URL: httpsUrl.default('https://www.example.com'),
+  TEAMS_PRIVACY_URL: httpsUrl.default('https://www.example.com/privacy'),
+  TEAMS_TERMS_OF_USE_URL: httpsUrl.default('https://www.example.com/terms'),
+  TEAMS_VALID_DOMAINS: domainList,
+  // Teams asks for 1.5 to 2 s between streamed updates; its rate limit (8 sends in 2 s per conversation) sets
+  // the floor.
+  TEAMS_STREAM_INTERVAL_MS: z.coerce.number().int().min(250).default(1500),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -140,6 +188,34 @@ export interface AppConfig {
     toolRoundsMax: number;
     historyTokenBudget: number;
   };
+  handoff: {
+    /** Only this team's installation makes a desk (its id, `19:…@thread.tacv2`); null: the first team. */
+    deskTeamId: string | null;
+    /** The channel escalations go to; null: the General channel of the desk's team. */
+    deskChannelId: string | null;
+  };
+  /** Verify a Teams customer by the email of their Teams sign-in when it matches a customer record. */
+  teamsSignInVerification: boolean;
+  /** What the Teams app package (`npm run teams:package`) puts in its manifest. */
+  teams: {
+    /** The Teams app's id; null means the bot's app id (`MicrosoftAppId`) serves as the app id too. */
+    appId: string | null;
+    developerWebsiteUrl: string;
+    privacyUrl: string;
+    termsOfUseUrl: string;
+    /** Host names Teams may load inside the app; the bot shows no web content in Teams, so none by default. */
+    validDomains: string[];
+  };
+  streaming: {
+    /** Least time between two streamed updates of an answer in a Teams personal chat. */
+    teamsIntervalMs: number;
+  };
+  transcripts: {
+    /** Keep a redacted transcript of every conversation in `<dataDir>/transcripts.sqlite`. */
+    enabled: boolean;
+    /** A transcript with no activity for this many days is deleted as a whole. */
+    retentionDays: number;
+  };
 }
 
 /** Parses the environment into a frozen config, or throws one AppError naming every bad key. */
@@ -184,6 +260,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       turnDeadlineMs: values.TURN_DEADLINE_MS,
       toolRoundsMax: values.TOOL_ROUNDS_MAX,
       historyTokenBudget: values.HISTORY_TOKEN_BUDGET,
+    },
+    handoff: {
+      deskTeamId: values.AGENT_DESK_TEAM_ID ?? null,
+      deskChannelId: values.AGENT_DESK_CHANNEL_ID ?? null,
+    },
+    teamsSignInVerification: values.TEAMS_SIGN_IN_VERIFICATION,
+    teams: {
+      appId: values.TEAMS_APP_ID ?? null,
+      developerWebsiteUrl: values.TEAMS_DEVELOPER_WEBSITE_URL,
+      privacyUrl: values.TEAMS_PRIVACY_URL,
+      termsOfUseUrl: values.TEAMS_TERMS_OF_USE_URL,
+      validDomains: values.TEAMS_VALID_DOMAINS,
+    },
+    streaming: {
+      teamsIntervalMs: values.TEAMS_STREAM_INTERVAL_MS,
+    },
+    transcripts: {
+      enabled: values.TRANSCRIPTS_ENABLED,
+      retentionDays: values.TRANSCRIPT_RETENTION_DAYS,
     },
   });
 }
@@ -319,6 +414,11 @@ export function describeConfig(config: Readonly<AppConfig>): Record<string, unkn
       directLineSecret: config.web.directLineSecret === undefined ? 'unset' : 'set',
     },
     assistant: config.assistant,
+    handoff: config.handoff,
+    teamsSignInVerification: config.teamsSignInVerification,
+    teams: config.teams,
+    streaming: config.streaming,
+    transcripts: config.transcripts,
   };
 }
 
