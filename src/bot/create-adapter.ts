@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import type { BotAuthConfig } from '../config/config';
 import { describeError } from '../shared/errors';
+import { keepEntityFieldsOnTheWire } from './entity-serialization';
 import type { Logger } from '../shared/logger';
 
 export const TURN_ERROR_MESSAGE =
@@ -16,6 +17,7 @@ export const TURN_ERROR_MESSAGE =
  * otherwise) and replies are signed; without one, authentication is off (local mode) in both directions.
  */
 export function createAdapter(auth: BotAuthConfig, logger: Logger): CloudAdapter {
+  keepEntityFieldsOnTheWire();
   const credentials =
     auth.appId === null
       ? {}

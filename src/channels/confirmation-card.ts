@@ -24,6 +24,79 @@ export function confirmationCard(id: string, summary: ChangeSummary): Attachment
   ]);
 }
 
+/** The `Action.Execute` verb of the Teams confirmation card's buttons. */
+export const CONFIRMATION_VERB = 'confirmation';
+
+/**
+ * The Teams form of the confirmation: an Adaptive Card whose buttons are `Action.Execute`, so the bot can redraw
+ * the card with the decision once the change ran (Teams replaces it in place). Clients without Universal Actions
+ * fall back to `Action.Submit`, which posts the same value as a message.
+ */
+export function adaptiveConfirmationCard(id: string, summary: ChangeSummary): Attachment {
+  const button = (decision: 'yes' | 'no', title: string) => {
+    const data: ConfirmationValue = { confirmation: { id, decision } };
+    return {
+      type: 'Action.Execute',
+      title,
+      verb: CONFIRMATION_VERB,
+      data,
+      ...(decision === 'yes' ? { style: 'positive' } : {}),
+      fallback: { type: 'Action.Submit', title, data },
+    };
+  };
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: summaryBlocks(summary),
+    actions: [button('yes', 'Yes, go ahead'), button('no', 'No, leave it')],
+  });
+}
+
+/** How a confirmation ended, as its card shows it afterwards. */
+export type ConfirmationResult = 'done' | 'failed' | 'declined' | 'stale';
+
+const RESULT_LINES: Record<ConfirmationResult, string> = {
+  done: '✅ Confirmed: done.',
+  failed: '⚠️ Confirmed, but it could not be done. See the message below.',
+  declined: 'Declined: nothing was changed.',
+  stale: 'This confirmation is no longer open, so nothing was changed.',
+};
+
+/** The confirmation card after the customer answered: the change and what became of it, without buttons. */
+export function decidedConfirmationCard(
+  summary: ChangeSummary | null,
+  result: ConfirmationResult,
+): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      ...(summary === null ? [] : summaryBlocks(summary)),
+      {
+        type: 'TextBlock',
+        text: RESULT_LINES[result],
+        wrap: true,
+        weight: 'Bolder',
+        spacing: 'Medium',
+      },
+    ],
+  });
+}
+
+function summaryBlocks(summary: ChangeSummary): unknown[] {
+  return [
+    { type: 'TextBlock', text: summary.title, weight: 'Bolder', size: 'Medium', wrap: true },
+    ...summary.details.map((detail) => ({
+      type: 'TextBlock',
+      text: detail,
+      wrap: true,
+      spacing: 'Small',
+    })),
+  ];
+}
+
 /** Reads a confirmation button's value; anything else is not a confirmation. */
 export function readConfirmationValue(value: unknown): ConfirmationValue['confirmation'] | null {
   if (typeof value !== 'object' || value === null || !('confirmation' in value)) return null;

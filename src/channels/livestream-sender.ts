@@ -36,10 +36,81 @@ export interface LivestreamOptions {
    * twice in a row. The sender adds the keys of the cards it sends.
    */
   shownCards?: Set<string>;
+  /**
+   * Also send each activity's stream fields as a `streaminfo` entity, the form Teams reads; `channelData`, the
+   * form Web Chat 4.18 reads, carries them either way (both, as the Teams AI library sends). Default false.
+   */
+  streamInfoEntity?: boolean;
+  /** Informative texts are cut to this many characters (Teams refuses more than 1000). Default: no limit. */
+  informativeCharactersMax?: number;
+  /**
+   * How long after its first update a stream takes more; later text waits for the final message. Teams ends a
+   * stream after two minutes ({@link TEAMS_STREAM_LIMITS}). Default: no limit.
+   */
+  streamDurationMaxMs?: number;
+  /**
+   * How a stream with no answer ends (before a confirmation card, or when a turn fails): `typing`, an empty final
+   * typing activity that clears it (Web Chat's way), or `message`, a final message keeping the last text shown
+   * (Teams takes no typing activity but those that start or continue a stream). With `message`, a stream that
+   * stopped taking updates (one failed, or time ran out) still ends with its final message rather than being
+   * left open, as Teams would show it unfinished. Default `typing`.
+   */
+  closeWithoutAnswer?: 'typing' | 'message';
+  /**
+   * Called once when the channel refuses a streamed update with 403: on Teams, the customer pressed Stop. The
+   * stream is over, so nothing more of it is sent, not even its final message or cards, and the caller should
+   * stop the turn. A final message refused for another reason (or after `streamDurationMaxMs`) is sent again as
+   * a plain message. Without it, a 403 is like any other failed update (streaming stops and the whole answer
+   * goes as a plain message) and a refused final message fails the send.
+   */
+  onStreamStopped?: () => void;
+  /** The clock that paces updates, in milliseconds; `performance.now()` by default. */
   now?: () => number;
 }
 
+/** What Teams allows a streamed reply (platform-facts §2.1). */
+export const TEAMS_STREAM_LIMITS = {
+  /** "Informative messages must not be more than 1 kb or 1000 characters." */
+  informativeCharactersMax: 1_000,
+  /**
+   * Teams ends a stream two minutes after it began and refuses later updates with 403, the same answer as for
+   * the Stop button. Updates stop ten seconds earlier, so a 403 on an update always means Stop; the rest of the
+   * answer comes in the final message, or (should that be refused too) as a plain message.
+   */
+  durationMaxMs: 110_000,
+} as const;
+
+/**
+ * The options that make a livestream speak Teams' protocol in a personal chat (platform-facts §2.1): the
+ * `streaminfo` entity, its limits, a stream always closed by a message, and `onStopped` when the customer
+ * presses Stop. The pace (`minIntervalMs`, 1.5 to 2 s on Teams) is the caller's.
+ */
+export function teamsLivestreamOptions(
+  onStopped: () => void,
+): Pick<
+  LivestreamOptions,
+  | 'streamInfoEntity'
+  | 'informativeCharactersMax'
+  | 'streamDurationMaxMs'
+  | 'closeWithoutAnswer'
+  | 'onStreamStopped'
+> {
+  return {
+    streamInfoEntity: true,
+    informativeCharactersMax: TEAMS_STREAM_LIMITS.informativeCharactersMax,
+    streamDurationMaxMs: TEAMS_STREAM_LIMITS.durationMaxMs,
+    closeWithoutAnswer: 'message',
+    onStreamStopped: onStopped,
+  };
+}
+
 type StreamType = 'informative' | 'streaming' | 'final';
+
+interface StreamFields {
+  streamType: StreamType;
+  streamSequence?: number;
+  streamId?: string;
+}
 
 /**
  * Livestreams the model's answer the way Web Chat (and Teams) show it: typing activities with the cumulative
@@ -48,11 +119,13 @@ type StreamType = 'informative' | 'streaming' | 'final';
  * #W…") as informative updates. Clients that cannot stream (Direct Line polling) ignore typing activities and
  * get the final message, which is complete on its own.
  *
- * The Bot Framework's `streaminfo` entity form is not sent: botbuilder 4.23's serializer drops an entity's
- * fields other than `type` on the wire, and Web Chat 4.18 reads `channelData`.
+ * Teams reads the same fields from a `streaminfo` entity, sent too with `streamInfoEntity` (it needs
+ * `keepEntityFieldsOnTheWire` from bot/, or botbuilder 4.23 sends the entity without them). Its other rules are
+ * options as well: see {@link TEAMS_STREAM_LIMITS}, `closeWithoutAnswer` and `onStreamStopped`.
  */
 export function createLivestreamSender(options: LivestreamOptions): StreamingReplySender {
-  const now = options.now ?? Date.now;
+  // A monotonic clock with sub-millisecond precision: whole milliseconds could make a gap one short.
+  const now = options.now ?? (() => performance.now());
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>): Promise<void> => {
     chain = chain.then(work);
@@ -64,7 +137,11 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   let sequence = 0;
   let text = '';
   let sentText = '';
+  /** The text of the stream's last update, informative or not, which an answer-less Teams stream ends with. */
+  let shownText = '';
   let lastSentAt = Number.NEGATIVE_INFINITY;
+  /** When the stream's first update went, for `streamDurationMaxMs`. */
+  let streamStartedAt: number | null = null;
   let updateScheduled = false;
   /** The answer is complete and queued: its final message carries the text, so pending updates are moot. */
   let finalQueued = false;
@@ -74,8 +151,10 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const trackings = new Map<string, Readonly<Record<string, unknown>>>();
   /** Policy passages found this turn, cited under the next answer. */
   let sources: readonly { title: string; section: string }[] = [];
-  /** Set when a streamed update fails (a 403 on Teams means the customer pressed Stop): no more updates. */
+  /** Set when a streamed update fails or the stream ran its time: no more updates, the final says the rest. */
   let broken = false;
+  /** Set when the channel stopped the stream (`onStreamStopped`): nothing more is sent for this turn's answers. */
+  let stopped = false;
 
   const cancelInformative = () => {
     if (informativeTimer !== null) clearTimeout(informativeTimer);
@@ -86,45 +165,84 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const endStream = () => {
     streamId = null;
     sequence = 0;
+    shownText = '';
+    streamStartedAt = null;
     finalQueued = false;
   };
 
+  /** The stream's fields where the channel reads them: `channelData`, and a `streaminfo` entity if asked. */
+  const streamActivity = (
+    activity: Partial<Activity>,
+    fields: StreamFields,
+  ): Partial<Activity> => ({
+    ...activity,
+    channelData: { ...fields },
+    ...(options.streamInfoEntity === true ? { entities: [{ type: 'streaminfo', ...fields }] } : {}),
+  });
+
+  const outOfTime = () =>
+    streamStartedAt !== null &&
+    options.streamDurationMaxMs !== undefined &&
+    now() - streamStartedAt >= options.streamDurationMaxMs;
+
+  const stop = () => {
+    stopped = true;
+    cancelInformative();
+    options.onStreamStopped?.();
+  };
+
   const sendUpdate = async (streamType: Exclude<StreamType, 'final'>, updateText: string) => {
-    if (broken) return;
+    if (broken || stopped) return;
+    if (outOfTime()) {
+      broken = true;
+      return;
+    }
     sequence += 1;
-    const activity: Partial<Activity> = {
-      type: ActivityTypes.Typing,
-      text: updateText,
-      channelData: {
+    const shown =
+      streamType === 'informative'
+        ? limitText(updateText, options.informativeCharactersMax)
+        : updateText;
+    const activity = streamActivity(
+      { type: ActivityTypes.Typing, text: shown },
+      {
         streamType,
         streamSequence: sequence,
         ...(streamId === null ? {} : { streamId }),
       },
-    };
+    );
     try {
+      streamStartedAt ??= now();
       const response = await options.send(activity);
       lastSentAt = now();
+      shownText = shown;
       if (streamId === null) {
         const id = readId(response);
         // Without an id (some Direct Line deployments return none) there is no stream to continue.
         if (id === null) broken = true;
         else streamId = id;
       }
-    } catch {
-      broken = true;
+    } catch (error) {
+      if (isForbidden(error) && options.onStreamStopped !== undefined) stop();
+      else broken = true;
     }
   };
 
   const flushText = async () => {
+    // The pace counts from the end of the previous send, which may have been in flight when this was scheduled.
+    const wait = lastSentAt + options.minIntervalMs - now();
+    if (wait > 0 && !finalQueued && !stopped) {
+      setTimeout(() => void enqueue(flushText), wait).unref();
+      return;
+    }
     updateScheduled = false;
-    if (finalQueued || text === sentText || text.trim() === '') return;
+    if (finalQueued || stopped || text === sentText || text.trim() === '') return;
     const snapshot = text;
     await sendUpdate('streaming', snapshot);
     sentText = snapshot;
   };
 
   const scheduleTextUpdate = () => {
-    if (updateScheduled || broken) return;
+    if (updateScheduled || broken || stopped) return;
     updateScheduled = true;
     const wait =
       streamId === null && sentText === ''
@@ -134,36 +252,65 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
       void enqueue(flushText);
       return;
     }
+    // Pacing is a timer, not a wait in the turn: the model keeps writing and other conversations keep going.
     setTimeout(() => void enqueue(flushText), wait).unref();
   };
 
-  /** Ends an open stream: with the answer's text, or (no answer) with an empty final update, so it clears. */
+  /** Ends an open stream: with the answer's text, or (no answer) as `closeWithoutAnswer` says, so it clears. */
   const closeStream = async (finalText: string | null) => {
     const id = streamId;
     const open = id !== null && !broken;
+    const startedAt = streamStartedAt;
+    const lastText = shownText;
     endStream();
     broken = false;
+    if (stopped) return;
     if (finalText === null) {
-      if (open) {
+      if (id === null) return;
+      if (options.closeWithoutAnswer === 'message') {
+        // Even a stream that stopped taking updates is closed, or Teams shows it unfinished.
         await options
-          .send({
-            type: ActivityTypes.Typing,
-            channelData: { streamType: 'final', streamId: id },
-          })
+          .send(
+            streamActivity(
+              { type: ActivityTypes.Message, text: lastText, textFormat: 'markdown' },
+              { streamType: 'final', streamId: id },
+            ),
+          )
+          .catch(() => undefined);
+      } else if (open) {
+        await options
+          .send(
+            streamActivity({ type: ActivityTypes.Typing }, { streamType: 'final', streamId: id }),
+          )
           .catch(() => undefined);
       }
       return;
     }
-    if (!open) {
+    if (!open && (id === null || options.closeWithoutAnswer !== 'message')) {
       await options.fallback({ type: 'message', text: finalText });
       return;
     }
-    await options.send({
-      type: ActivityTypes.Message,
-      text: finalText,
-      textFormat: 'markdown',
-      channelData: { streamType: 'final', streamId: id },
-    });
+    try {
+      await options.send(
+        streamActivity(
+          { type: ActivityTypes.Message, text: finalText, textFormat: 'markdown' },
+          { streamType: 'final', streamId: id },
+        ),
+      );
+    } catch (error) {
+      // Within the stream's time a 403 is the Stop button pressed as the answer ended; after it, the channel
+      // closed the stream for running long, and the answer still goes, as a message of its own.
+      const withinTime =
+        startedAt === null ||
+        options.streamDurationMaxMs === undefined ||
+        now() - startedAt < options.streamDurationMaxMs;
+      if (isForbidden(error) && options.onStreamStopped !== undefined && withinTime) {
+        stop();
+        return;
+      }
+      if (options.onStreamStopped === undefined) throw error;
+      await options.fallback({ type: 'message', text: finalText });
+    }
   };
 
   /**
@@ -236,7 +383,7 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         sources = [];
         return enqueue(async () => {
           await closeStream(answer);
-          await sendCardsFor(part.text);
+          if (!stopped) await sendCardsFor(part.text);
         });
       }
       case 'sources':
@@ -288,4 +435,17 @@ function readId(response: unknown): string | null {
   if (typeof response !== 'object' || response === null) return null;
   const id = (response as { id?: unknown }).id;
   return typeof id === 'string' && id !== '' ? id : null;
+}
+
+/** Cuts a text to at most `max` characters, marking the cut. */
+function limitText(text: string, max: number | undefined): string {
+  if (max === undefined || text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Whether a send failed with HTTP 403, as botbuilder's connector client reports it (`RestError.statusCode`). */
+function isForbidden(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { statusCode, status } = error as { statusCode?: unknown; status?: unknown };
+  return statusCode === 403 || status === 403;
 }

@@ -1,7 +1,7 @@
 import { ActivityTypes, InputHints, type Activity, type Attachment } from 'botbuilder';
 import type { ReplyPart, ReplyPartSink } from '../conversation/reply-parts';
 import type { ChannelKind } from './channel-kind';
-import { confirmationCard } from './confirmation-card';
+import { adaptiveConfirmationCard, confirmationCard } from './confirmation-card';
 
 /** Sends one activity; the bot passes `context.sendActivity`. */
 export type SendActivity = (activity: Partial<Activity>) => Promise<unknown>;
@@ -34,7 +34,11 @@ export function createReplySender(options: {
           });
           return;
         }
-        const attachments: Attachment[] = [confirmationCard(part.id, part.summary)];
+        const attachments: Attachment[] = [
+          kind === 'teams'
+            ? adaptiveConfirmationCard(part.id, part.summary)
+            : confirmationCard(part.id, part.summary),
+        ];
         await send({
           type: ActivityTypes.Message,
           text: 'Please confirm this change:',

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type {
   Activity,
   ChannelInfo,
@@ -65,6 +66,8 @@ export interface ConnectorRequest {
   teamId?: string;
   /** Request headers, lower-cased by Node. */
   headers: IncomingHttpHeaders;
+  /** `performance.now()` when the request arrived, to measure a sender's pace. */
+  receivedAt: number;
   /** Whether an Authorization header came along: with auth disabled, botbuilder sends none. */
   hasAuthorization: boolean;
   /** The parsed JSON body; the raw text when it was not JSON; `undefined` when empty. */
@@ -334,6 +337,7 @@ export class ConnectorRecorder {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const url = new URL(request.url ?? '/', this.serviceUrl);
     const method = (request.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(request);
@@ -343,6 +347,7 @@ export class ConnectorRecorder {
       query: Object.fromEntries(url.searchParams),
       operation: 'unknown',
       headers: request.headers,
+      receivedAt,
       hasAuthorization:
         typeof request.headers.authorization === 'string' && request.headers.authorization !== '',
       body: undefined,
@@ -641,8 +646,8 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
 
 /**
  * Reads stream fields from the `streaminfo` entity (what Teams documents) or from `channelData` (what Web Chat
- * reads). botbuilder 4.23's serializer strips entity fields other than `type`, `text` and `mentioned`, so an
- * entity without `streamType` falls back to `channelData`.
+ * reads). An entity without `streamType` (botbuilder 4.23 strips entity fields other than `type`, `text` and
+ * `mentioned` unless the bot applies `keepEntityFieldsOnTheWire`) falls back to `channelData`.
  */
 function readStreamInfo(activity: Partial<Activity>): StreamInfo | undefined {
   const entity = (activity.entities ?? []).find((candidate) => candidate.type === 'streaminfo') as

@@ -115,6 +115,8 @@ export interface FakeCompletionReply {
   delayMs?: number;
   /** Called as the first chunk carrying answer text is written: when "the model's first token" leaves. */
   onFirstContent?: () => void;
+  /** Called when the client closes a streamed answer before its end: the request was aborted. */
+  onClientGone?: () => void;
   /** Wait before the response headers. Default 0. */
   headersDelayMs?: number;
   /** Alternate the fragments of parallel tool calls instead of sending one call after the other. */
@@ -862,6 +864,7 @@ async function streamCompletion(
   let clientGone = false;
   response.on('close', () => {
     clientGone = true;
+    if (!response.writableEnded) reply.onClientGone?.();
   });
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
