@@ -9,11 +9,21 @@ import type { AddressInfo } from 'node:net';
 export interface ConnectorSink {
   url: string;
   nextMessage(conversationId: string): Promise<{ text: string }>;
+  /**
+   * Streamed updates (typing activities with text) since the last reset, and the shortest time between two
+   * updates of one answer as they arrived here: the pace a customer sees.
+   */
+  streamedUpdates(): { count: number; minGapMs: number };
+  resetStreamedUpdates(): void;
   close(): Promise<void>;
 }
 
 export async function startConnectorSink(): Promise<ConnectorSink> {
   const waiters = new Map<string, ((message: { text: string }) => void)[]>();
+  /** When each conversation's answer in progress last had an update; a message ends the answer. */
+  const lastUpdateAt = new Map<string, number>();
+  let updates = 0;
+  let minGapMs = Number.POSITIVE_INFINITY;
   let sequence = 0;
   const server: Server = createServer((request, response) => {
     void readJson(request).then((body) => {
@@ -21,8 +31,18 @@ export async function startConnectorSink(): Promise<ConnectorSink> {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ id: `sink-${sequence}` }));
       const match = /^\/v3\/conversations\/([^/]+)\/activities/u.exec(request.url ?? '');
-      if (match === null || body?.type !== 'message') return;
+      if (match === null) return;
       const conversationId = decodeURIComponent(match[1]!);
+      if (body?.type === 'typing' && typeof body.text === 'string' && body.text !== '') {
+        const now = performance.now();
+        const last = lastUpdateAt.get(conversationId);
+        if (last !== undefined) minGapMs = Math.min(minGapMs, now - last);
+        lastUpdateAt.set(conversationId, now);
+        updates += 1;
+        return;
+      }
+      if (body?.type !== 'message') return;
+      lastUpdateAt.delete(conversationId);
       waiters.get(conversationId)?.shift()?.({ text: typeof body.text === 'string' ? body.text : '' });
     });
   });
@@ -36,6 +56,12 @@ export async function startConnectorSink(): Promise<ConnectorSink> {
         queue.push(resolve);
         waiters.set(conversationId, queue);
       }),
+    streamedUpdates: () => ({ count: updates, minGapMs }),
+    resetStreamedUpdates: () => {
+      updates = 0;
+      minGapMs = Number.POSITIVE_INFINITY;
+      lastUpdateAt.clear();
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

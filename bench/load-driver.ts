@@ -24,6 +24,11 @@ export interface LoadOptions {
    * and latency is mostly time spent queueing.
    */
   paceMs?: number;
+  /**
+   * Where the customers are: `webchat` (Direct Line, the default) or `teams`, a Teams personal chat, where the
+   * bot streams answers at Teams' pace.
+   */
+  channel?: 'webchat' | 'teams';
 }
 
 /**
@@ -49,7 +54,15 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
         const response = await fetch(`${options.botUrl}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(activity(conversationId, options.sink.url, options.text(turn), turn)),
+          body: JSON.stringify(
+            activity({
+              conversationId,
+              serviceUrl: options.sink.url,
+              text: options.text(turn),
+              turn,
+              channel: options.channel ?? 'webchat',
+            }),
+          ),
         });
         if (!response.ok) throw new Error(`bot answered ${response.status}: ${await response.text()}`);
         await reply;
@@ -68,16 +81,27 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-function activity(conversationId: string, serviceUrl: string, text: string, turn: number) {
+function activity(options: {
+  conversationId: string;
+  serviceUrl: string;
+  text: string;
+  turn: number;
+  channel: 'webchat' | 'teams';
+}) {
+  const { conversationId, channel } = options;
   return {
     type: 'message',
-    id: `${conversationId}-activity-${turn}`,
-    channelId: 'directline',
-    serviceUrl,
-    conversation: { id: conversationId },
+    id: `${conversationId}-activity-${options.turn}`,
+    channelId: channel === 'teams' ? 'msteams' : 'directline',
+    serviceUrl: options.serviceUrl,
+    conversation:
+      channel === 'teams'
+        ? { id: conversationId, conversationType: 'personal', tenantId: 'bench-tenant' }
+        : { id: conversationId },
+    ...(channel === 'teams' ? { channelData: { tenant: { id: 'bench-tenant' } } } : {}),
     from: { id: `user-${conversationId}`, name: 'Bench customer' },
     recipient: { id: 'bot', name: 'Bot' },
-    text,
+    text: options.text,
     timestamp: new Date().toISOString(),
   };
 }

@@ -27,7 +27,7 @@ import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latenc
  * over HTTP by the same 50 concurrent conversations; then the prompt size of a long conversation.
  * Figures are ratios to the echo bot measured in this run, so they mean the same on any machine.
  * `npm run bench -- --prompt-only` measures only the prompt sizes; `-- --webchat-only` only the time to first
- * visible text in the browser.
+ * visible text in the browser; `-- --teams-only` only the Teams streaming round.
  */
 const CONVERSATIONS = 50;
 const TURNS_PER_CONVERSATION = 20;
@@ -40,6 +40,19 @@ const CAPACITY_ROUNDS = 5;
 const PACED_TURN_INTERVAL_MS = 1_000;
 const PACED_TURNS_PER_CONVERSATION = 10;
 const customer = SAMPLE_CUSTOMERS[0]!;
+/**
+ * The Teams streaming round's model: each answer streams in chunks this far apart, so it takes a few seconds
+ * and Teams' 1.5 s pace between updates (the default of TEAMS_STREAM_INTERVAL_MS) shows.
+ */
+const STREAM_CHUNK_CHARACTERS = 14;
+const STREAM_CHUNK_DELAY_MS = 400;
+const STREAMING_TURNS_PER_CONVERSATION = 4;
+/**
+ * Conversations in the streaming rounds, as a multiple of what would just keep the server busy (its plain
+ * capacity times the time an unloaded streamed turn takes): well past saturation, so turns/s measures the
+ * server and not the model's pace.
+ */
+const STREAMING_OVERLOAD = 1.5;
 
 interface ServerRun {
   /** Saturated: every conversation sends its next turn as soon as it is answered. */
@@ -59,6 +72,10 @@ async function main(): Promise<void> {
       if (webChat !== null) console.log(`web chat first text: ${webChat.samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       return;
     }
+    if (process.argv.includes('--teams-only')) {
+      reportTeams(await measureTeamsStreaming(model, dataDir));
+      return;
+    }
     if (process.argv.includes('--prompt-only')) {
       const prompt = await measurePromptGrowth(model, dataDir);
       const size = await measureStaticPrompt();
@@ -70,7 +87,9 @@ async function main(): Promise<void> {
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
     const webChat = await measureWebChatFirstText();
+    const teams = await measureTeamsStreaming(model, dataDir);
     report({ echo, ours, prompt, size, webChat });
+    reportTeams(teams);
   } finally {
     await model.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -91,6 +110,104 @@ function orderStatusResponder(request: RecordedRequest) {
   const turn = messages.filter((message) => message.role === 'user').length;
   const orderId = customer.orderIds[turn % customer.orderIds.length]!;
   return toolCallReply([{ name: 'get_order_details', arguments: JSON.stringify({ order_id: orderId }) }]);
+}
+
+/** The same turns with the answer streamed slowly: a few seconds per answer, in chunks. */
+function streamedOrderStatusResponder(request: RecordedRequest) {
+  const reply = orderStatusResponder(request);
+  return reply.toolCalls === undefined
+    ? { ...reply, chunkSize: STREAM_CHUNK_CHARACTERS, delayMs: STREAM_CHUNK_DELAY_MS }
+    : reply;
+}
+
+interface StreamingRound {
+  conversations: number;
+  load: LoadResult;
+  /** Streamed updates per turn, and the shortest time between two updates of one answer. */
+  updatesPerTurn: number;
+  minGapMs: number;
+  /** The bot process's CPU time per turn, and how busy it was (100 = one core all the time). */
+  cpuMsPerTurn: number;
+  cpuPercent: number;
+  /** How busy this process was: the load driver, the model and the connector, all here. */
+  driverCpuPercent: number;
+}
+
+interface TeamsStreamingRun {
+  /** Web Chat customers, a 0 ms model: answers go whole, as in the main round. */
+  plain: StreamingRound;
+  /** One conversation, the streamed model: what a turn takes when nothing else runs. */
+  unloadedTurnMs: number;
+  webChat: StreamingRound;
+  teams: StreamingRound;
+}
+
+/**
+ * Teams personal chats with streamed answers at Teams' real pace (1.5 s between updates), against Web Chat with
+ * the same streamed answers and against the plain round, all on one server process. Pacing is timers: while
+ * one answer waits for its next update, the server serves the others, so with enough conversations to keep
+ * it busy the Teams round's turns/s stays close to the others'. Were pacing a wait that blocked, it would
+ * fall to a handful of turns per second.
+ */
+async function measureTeamsStreaming(model: FakeOpenAiServer, dataDir: string): Promise<TeamsStreamingRun> {
+  const streamingDataDir = `${dataDir}-teams`;
+  const { child, port } = await spawnServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, streamingDataDir));
+  const sink = await startConnectorSink();
+  const botUrl = `http://127.0.0.1:${port}`;
+  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+  const round = async (options: { conversations: number; turns: number; channel: 'webchat' | 'teams'; runId: string }) => {
+    sink.resetStreamedUpdates();
+    const cpuBefore = await cpuMs(child.pid!);
+    const driverBefore = process.cpuUsage();
+    const load = await driveLoad({
+      botUrl,
+      sink,
+      conversations: options.conversations,
+      turnsPerConversation: options.turns,
+      text,
+      runId: options.runId,
+      channel: options.channel,
+    });
+    const updates = sink.streamedUpdates();
+    const cpu = (await cpuMs(child.pid!)) - cpuBefore;
+    const driver = process.cpuUsage(driverBefore);
+    return {
+      conversations: options.conversations,
+      load,
+      updatesPerTurn: updates.count / load.turns,
+      minGapMs: updates.minGapMs,
+      cpuMsPerTurn: cpu / load.turns,
+      cpuPercent: (100 * cpu) / (load.seconds * 1000),
+      driverCpuPercent: (driver.user + driver.system) / (load.seconds * 10_000),
+    };
+  };
+  try {
+    model.reset();
+    model.respond(orderStatusResponder);
+    await round({ conversations: CONVERSATIONS, turns: WARMUP_TURNS, channel: 'webchat', runId: 'streaming-warmup' });
+    await round({ conversations: CONVERSATIONS, turns: WARMUP_TURNS, channel: 'teams', runId: 'streaming-warmup-teams' });
+    const plainRounds: StreamingRound[] = [];
+    for (let index = 0; index < CAPACITY_ROUNDS; index += 1) {
+      plainRounds.push(
+        await round({ conversations: CONVERSATIONS, turns: TURNS_PER_CONVERSATION, channel: 'webchat', runId: `streaming-plain-${index}` }),
+      );
+    }
+    plainRounds.sort((a, b) => a.load.turnsPerSecond - b.load.turnsPerSecond);
+    const plain = plainRounds[Math.floor(plainRounds.length / 2)]!;
+
+    model.respond(streamedOrderStatusResponder);
+    const unloaded = await round({ conversations: 1, turns: STREAMING_TURNS_PER_CONVERSATION, channel: 'teams', runId: 'streaming-unloaded' });
+    const unloadedTurnMs = unloaded.load.p50Ms;
+    const conversations = Math.ceil(plain.load.turnsPerSecond * (unloadedTurnMs / 1000) * STREAMING_OVERLOAD);
+    const webChat = await round({ conversations, turns: STREAMING_TURNS_PER_CONVERSATION, channel: 'webchat', runId: 'streaming-webchat' });
+    const teams = await round({ conversations, turns: STREAMING_TURNS_PER_CONVERSATION, channel: 'teams', runId: 'streaming-teams' });
+    return { plain, unloadedTurnMs, webChat, teams };
+  } finally {
+    model.respond(orderStatusResponder);
+    await sink.close();
+    await stopServer(child);
+    await rm(streamingDataDir, { recursive: true, force: true });
+  }
 }
 
 async function measureServer(script: string, env: Record<string, string>): Promise<ServerRun> {
@@ -137,6 +254,14 @@ async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kilobytes = Number(/VmHWM:\s+(\d+) kB/u.exec(status)?.[1] ?? Number.NaN);
   return kilobytes / 1024;
+}
+
+/** CPU time (user and system) a process has used so far, from the kernel (clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Prompt tokens (messages and tool schemas, o200k) at turn 2 and turn 30 of one long conversation. */
@@ -228,6 +353,38 @@ function report(figures: {
         `(model's first token to first words visible in Chromium; target <= 300 ms: ${verdict(webChat.maxMs <= 300)})`,
     );
   }
+}
+
+function reportTeams(run: TeamsStreamingRun): void {
+  const { plain, webChat, teams, unloadedTurnMs } = run;
+  const row = (name: string, round: StreamingRound) =>
+    `${name.padEnd(30)} ${String(round.conversations).padStart(13)} ${round.load.turnsPerSecond.toFixed(1).padStart(9)}` +
+    ` ${round.load.p50Ms.toFixed(0).padStart(8)} ${round.load.p99Ms.toFixed(0).padStart(8)} ${round.updatesPerTurn.toFixed(2).padStart(12)}` +
+    ` ${(Number.isFinite(round.minGapMs) ? round.minGapMs.toFixed(0) : '-').padStart(11)}` +
+    ` ${round.cpuMsPerTurn.toFixed(2).padStart(12)} ${round.cpuPercent.toFixed(0).padStart(8)} ${round.driverCpuPercent.toFixed(0).padStart(11)}`;
+  const ideal = teams.conversations / (unloadedTurnMs / 1000);
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const toPlain = teams.load.turnsPerSecond / plain.load.turnsPerSecond;
+  console.log(
+    `\nTeams streaming: personal chats, 1.5 s between updates (TEAMS_STREAM_INTERVAL_MS default); the model streams each answer ` +
+      `in ${STREAM_CHUNK_CHARACTERS}-character chunks ${STREAM_CHUNK_DELAY_MS} ms apart, ${unloadedTurnMs.toFixed(0)} ms a turn unloaded`,
+  );
+  console.log(
+    `saturated: ${STREAMING_TURNS_PER_CONVERSATION} turns per conversation back to back, ${STREAMING_OVERLOAD}x the conversations that would keep the server busy`,
+  );
+  console.log(
+    `${'round'.padEnd(30)} ${'conversations'.padStart(13)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'updates/turn'.padStart(12)} ${'min gap ms'.padStart(11)} ${'cpu ms/turn'.padStart(12)} ${'bot cpu%'.padStart(8)} ${'driver cpu%'.padStart(11)}`,
+  );
+  console.log(row('web chat, 0 ms model (plain)', plain));
+  console.log(row('web chat, streamed answers', webChat));
+  console.log(row('teams, streamed answers', teams));
+  console.log(
+    `teams turns/s / plain round:      ${toPlain.toFixed(2)} (bot CPU per turn: plain ${plain.cpuMsPerTurn.toFixed(2)} ms, teams ${teams.cpuMsPerTurn.toFixed(2)} ms; ` +
+      `plain/teams CPU ${(plain.cpuMsPerTurn / teams.cpuMsPerTurn).toFixed(2)})`,
+  );
+  console.log(`teams turns/s / web chat streamed: ${(teams.load.turnsPerSecond / webChat.load.turnsPerSecond).toFixed(2)}`);
+  console.log(`teams turns/s / unloaded bound:    ${(teams.load.turnsPerSecond / ideal).toFixed(2)} (${ideal.toFixed(1)} turns/s if every turn took its unloaded time)`);
+  console.log(`teams pace: shortest gap between two updates of an answer ${teams.minGapMs.toFixed(0)} ms (target >= 1500: ${verdict(teams.minGapMs >= 1500)})`);
 }
 
 main().catch((error: unknown) => {
