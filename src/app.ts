@@ -1,8 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConversationState, type Activity, type CloudAdapter } from 'botbuilder';
+import type { Activity, CloudAdapter } from 'botbuilder';
 import { CareBot } from './bot/care-bot';
+import { CustomerConversationState } from './bot/customer-conversation-state';
+import { HandoffCoordinator } from './bot/handoff-coordinator';
 import { createAdapter } from './bot/create-adapter';
+import { TranscriptMiddleware } from './bot/transcript-middleware';
 import { embeddedChannelAuthentication } from './bot/embedded-channel-auth';
 import { openCommerce } from './commerce/open-commerce';
 import type { CommerceStore } from './commerce/commerce-store';
@@ -19,11 +22,15 @@ import {
   registerEmbeddedDirectLine,
   type EmbeddedDirectLine,
 } from './directline/directline-server';
+import { TeamsAgentDesk } from './handoff/agent-desk';
 import { createAppServer, type AppServer } from './server/app-server';
 import { registerWebChatRoutes } from './server/web-chat-routes';
 import type { Logger } from './shared/logger';
 import { createStorage } from './storage/create-storage';
 import type { ManagedStorage } from './storage/managed-storage';
+import type { ManagedTranscriptStore } from './storage/managed-transcript-store';
+import { DAY_MS, startRetentionSweep, type RetentionSweep } from './storage/retention-sweep';
+import { SqliteTranscriptStore } from './storage/sqlite-transcript-store';
 import { createOrderTools } from './tools/order';
 import { ToolRegistry } from './tools/registry';
 import { createSearchPoliciesTool } from './tools/search-policies';
@@ -63,6 +70,8 @@ export interface RunningApp {
   url: string;
   commerce: CommerceStore;
   storage: ManagedStorage;
+  /** Redacted transcripts and their retention sweep; null when `TRANSCRIPTS_ENABLED` is false. */
+  transcripts: { store: ManagedTranscriptStore; sweep: RetentionSweep['sweep'] } | null;
   model: ChatModel;
   server: AppServer;
   /** Stops accepting, finishes turns in flight, closes the stores. Idempotent. */
@@ -88,9 +97,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       path: path.join(config.dataDir, 'state.sqlite'),
     });
     opened.push(() => storage.close());
+    const transcripts = config.transcripts.enabled ? openTranscripts(config, logger, now) : null;
+    if (transcripts !== null) opened.push(transcripts.close);
     const policyDocumentsDir = config.assistant.policyDocumentsDir;
     const library = await loadPolicyLibrary({ directory: policyDocumentsDir });
-    const model = createChatModel(config.model, logger);
+    const { model, primary: primaryModel } = createChatModel(config.model, logger);
 
     const tools = new ToolRegistry(
       [
@@ -123,14 +134,47 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         historyTokenBudget: config.assistant.historyTokenBudget,
       },
     });
+    const anonymous = config.bot.appId === null;
+    const adapter = createAdapter(config.bot, logger);
+    if (transcripts !== null) {
+      adapter.use(new TranscriptMiddleware({ transcripts: transcripts.store, logger }));
+    }
+    const desk = new TeamsAgentDesk({
+      adapter,
+      appId: config.bot.appId ?? '',
+      storage,
+      logger,
+      assistantName: config.assistant.name,
+      configured: {
+        ...(config.handoff.deskTeamId === null ? {} : { teamId: config.handoff.deskTeamId }),
+        ...(config.handoff.deskChannelId === null ? {} : { channelId: config.handoff.deskChannelId }),
+      },
+      now,
+    });
     const bot = new CareBot({
-      conversationState: new ConversationState(storage),
+      conversationState: new CustomerConversationState(storage),
       turnRunner,
       logger,
       welcomeText: welcomeText(config),
+      teamsStreamIntervalMs: config.streaming.teamsIntervalMs,
+      assistantName: config.assistant.name,
+      desk,
+      handoff: new HandoffCoordinator({
+        desk,
+        summaryModel: primaryModel,
+        describeCustomer: async (customerId) => {
+          const customer = await commerce.getCustomer(customerId);
+          return customer === null
+            ? null
+            : { name: `${customer.name.firstName} ${customer.name.lastName}`, email: customer.email };
+        },
+        logger,
+        now,
+      }),
+      ...(config.teamsSignInVerification
+        ? { identifyBySignIn: (email: string) => commerce.findCustomerIdByEmail(email) }
+        : {}),
     });
-    const anonymous = config.bot.appId === null;
-    const adapter = createAdapter(config.bot, logger);
     const server = createAppServer({
       adapter,
       bot,
@@ -197,6 +241,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       url: selfBaseUrl,
       commerce,
       storage,
+      transcripts:
+        transcripts === null
+          ? null
+          : { store: transcripts.store, sweep: () => transcripts.sweep.sweep() },
       model,
       server,
       stop: () => {
@@ -204,6 +252,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           directLine?.close();
           await server.stop();
           await storage.close();
+          await transcripts?.close();
           await commerce.close();
         })();
         return stopping;
@@ -215,8 +264,45 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   }
 }
 
-/** The configured model; with a cloud model, the offline model answers while it is down (unless turned off). */
-function createChatModel(config: ModelConfig, logger: Logger): ChatModel {
+/**
+ * The transcript store in `<dataDir>/transcripts.sqlite`, swept for retention now and every hour on the app's
+ * clock (the store stamps activities with the same clock). `close` stops the sweep and closes the store.
+ */
+function openTranscripts(
+  config: Readonly<AppConfig>,
+  logger: Logger,
+  now: () => Date,
+): { store: ManagedTranscriptStore; sweep: RetentionSweep; close: () => Promise<void> } {
+  const store = new SqliteTranscriptStore({
+    path: path.join(config.dataDir, 'transcripts.sqlite'),
+    now,
+  });
+  const sweep = startRetentionSweep({
+    target: store,
+    name: 'transcripts',
+    retentionMs: config.transcripts.retentionDays * DAY_MS,
+    now,
+    logger,
+  });
+  return {
+    store,
+    sweep,
+    close: () => {
+      sweep.stop();
+      return store.close();
+    },
+  };
+}
+
+/**
+ * The configured model; with a cloud model, the offline model answers while it is down (unless turned off).
+ * `primary` is the cloud model alone (null offline), for side tasks the offline model cannot do, such as
+ * writing an agent's summary.
+ */
+function createChatModel(
+  config: ModelConfig,
+  logger: Logger,
+): { model: ChatModel; primary: ChatModel | null } {
   const offlineModel = () => {
     const offline = new OfflineChatModel({ logger });
     // Training takes a few hundred milliseconds; do it now rather than in the first customer's turn.
@@ -225,7 +311,7 @@ function createChatModel(config: ModelConfig, logger: Logger): ChatModel {
       .catch((error: unknown) => logger.error({ error }, 'offline-model-warm-up-failed'));
     return offline;
   };
-  if (config.provider === 'offline') return offlineModel();
+  if (config.provider === 'offline') return { model: offlineModel(), primary: null };
   const bundle =
     config.provider === 'azure'
       ? createOpenAiClient({
@@ -252,9 +338,12 @@ function createChatModel(config: ModelConfig, logger: Logger): ChatModel {
     ...(config.reasoningEffort === 'default' ? {} : { reasoningEffort: config.reasoningEffort }),
     logger,
   });
-  return config.fallbackToOffline
-    ? new FallbackChatModel({ primary, fallback: offlineModel(), logger })
-    : primary;
+  return {
+    model: config.fallbackToOffline
+      ? new FallbackChatModel({ primary, fallback: offlineModel(), logger })
+      : primary,
+    primary,
+  };
 }
 
 function welcomeText(config: Readonly<AppConfig>): string {

@@ -33,6 +33,14 @@ export interface ConversationData {
   settledConfirmationIds: string[];
   /** Set once the customer has been told that card numbers are removed from their messages. */
   cardNoticeGiven?: boolean;
+  /**
+   * The open handoff case of this conversation, set by the bot when people are called in and cleared when the
+   * case closes; while set, the customer's messages go to the agent desk. `noticeAt`: when the customer was
+   * last told where they stand in the queue.
+   */
+  handoff?: { caseId: string; noticeAt?: string } | null;
+  /** Set once the channel's signed-in identity (a Teams user's email) was tried for verification. */
+  signInChecked?: boolean;
 }
 
 export function createConversationData(): ConversationData {

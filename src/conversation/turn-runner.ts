@@ -360,13 +360,17 @@ class Turn {
       await this.say(MESSAGES.contentFiltered);
       return 'content_filtered';
     }
+    // A turn the customer stopped (Teams' Stop button) is their choice, not the assistant failing.
+    if (this.input.signal?.aborted === true) {
+      this.logger.info('turn-cancelled');
+      return 'failed';
+    }
     this.data.consecutiveFailures += 1;
-    const deadlineHit = this.signal.aborted && this.input.signal?.aborted !== true;
+    const deadlineHit = this.signal.aborted;
     this.logger.error(
       { error: describeError(error), consecutiveFailures: this.data.consecutiveFailures },
       'turn-failed',
     );
-    if (this.input.signal?.aborted === true) return 'failed';
     await this.say(
       deadlineHit || code === 'turn_deadline_exceeded'
         ? MESSAGES.deadline

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
-import { silentLogger } from '../../src/shared/logger';
+import { silentLogger, type Logger } from '../../src/shared/logger';
 import type { ConnectorRecorder } from './connector-recorder';
 
 export interface TestAssistant {
@@ -23,11 +23,15 @@ export interface TestAssistant {
  */
 export async function startTestAssistant(
   env: Record<string, string> = {},
-  options: { dataDir?: string; now?: () => Date } = {},
+  options: { dataDir?: string; now?: () => Date; logger?: Logger } = {},
 ): Promise<TestAssistant> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'care-assistant-')));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const app = await startApp({ config, logger: silentLogger(), ...(options.now ? { now: options.now } : {}) });
+  const app = await startApp({
+    config,
+    logger: options.logger ?? silentLogger(),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     app,
     dataDir,
@@ -81,7 +85,10 @@ export class TestCustomer {
   }
 
   /** Posts any body (an activity, or not) and returns the HTTP response. */
-  post(body: unknown, init: { rawBody?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  post(
+    body: unknown,
+    init: { rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     return fetch(`${this.options.botUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...init.headers },
@@ -93,7 +100,8 @@ export class TestCustomer {
   async send(fields: Partial<Activity>): Promise<Partial<Activity>[]> {
     const before = this.options.recorder.activitiesFor(this.conversationId).length;
     const response = await this.post(this.activity(fields));
-    if (!response.ok) throw new Error(`the bot answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`the bot answered ${response.status}: ${await response.text()}`);
     return this.options.recorder
       .activitiesFor(this.conversationId)
       .slice(before)
@@ -115,16 +123,26 @@ export class TestCustomer {
 /** The text of the bot's messages, joined, for assertions on wording-independent facts. */
 export function textOf(activities: Partial<Activity>[]): string {
   return activities
-    .map((activity) => [activity.text ?? '', ...(activity.attachments ?? []).map((a) => JSON.stringify(a.content))].join('\n'))
+    .map((activity) =>
+      [
+        activity.text ?? '',
+        ...(activity.attachments ?? []).map((a) => JSON.stringify(a.content)),
+      ].join('\n'),
+    )
     .join('\n');
 }
 
 /** The buttons of the confirmation card in a turn's replies. */
-export function confirmationButtons(activities: Partial<Activity>[]): { title: string; value: unknown; text?: string }[] {
+export function confirmationButtons(
+  activities: Partial<Activity>[],
+): { title: string; value: unknown; text?: string }[] {
   for (const activity of activities) {
     for (const attachment of activity.attachments ?? []) {
-      const content = attachment.content as { buttons?: { title: string; value: unknown; text?: string }[] };
-      if (attachment.contentType === 'application/vnd.microsoft.card.hero' && content.buttons) return content.buttons;
+      const content = attachment.content as {
+        buttons?: { title: string; value: unknown; text?: string }[];
+      };
+      if (attachment.contentType === 'application/vnd.microsoft.card.hero' && content.buttons)
+        return content.buttons;
     }
   }
   return [];

@@ -495,6 +495,25 @@ describe('TurnRunner', () => {
     expect(turn.messages).toEqual([MESSAGES.deadline]);
   });
 
+  it('ends a turn the customer stopped silently, without counting it as a failure', async () => {
+    const stop = new AbortController();
+    const stoppedWhileWriting: ScriptedStep = (request) =>
+      new Promise((_resolve, reject) => {
+        request.signal?.addEventListener('abort', () =>
+          reject(new AppError('turn_cancelled', 'aborted', { expected: true })),
+        );
+        stop.abort();
+      });
+    const { runner } = createRunner([stoppedWhileWriting]);
+    const state = { ...verified(), consecutiveFailures: 1 };
+
+    const turn = await runTurn(runner, { ...input('hello'), signal: stop.signal }, state);
+
+    expect(turn.status).toBe('failed');
+    expect(turn.messages).toEqual([]);
+    expect(turn.data.consecutiveFailures).toBe(1);
+  });
+
   it('stops after the round limit when the model keeps calling tools', async () => {
     const again = { toolCalls: [toolCall('get_order_details', { order_id: '#W0000002' })] };
     const { runner } = createRunner([again, again, again, again]);
