@@ -1,21 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreItems } from 'botbuilder';
 import { AppError } from '../shared/errors';
 import type { ManagedStorage } from './managed-storage';
+import {
+  SqliteFile,
+  type SqliteFileWording,
+  type SqliteSchema,
+  storageFailure,
+} from './sqlite-file';
 
-/** The path that opens a private database in memory: nothing touches the disk and everything vanishes on close. */
-export const IN_MEMORY_PATH = ':memory:';
+export { DEFAULT_BUSY_TIMEOUT_MS, IN_MEMORY_PATH, type StorageFailureReason } from './sqlite-file';
+
 /**
- * How long a write waits for another connection (another bot instance on the same file) to finish its own
- * transaction. A write transaction here takes well under a millisecond, so five seconds only runs out when
- * something is wrong, and then failing beats hanging the turn.
+ * One table; `version` is bumped when it changes shape, and a file from a newer release is refused rather than
+ * misread.
  */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-/** Bumped when the table changes shape; a file from a newer release is refused rather than misread. */
-const SCHEMA_VERSION = 1;
+const SCHEMA: SqliteSchema = {
+  version: 1,
+  // The CHECKs guard the file against hand edits: every row must read back as an item.
+  tables: `
+    CREATE TABLE IF NOT EXISTS store_items (
+      key TEXT PRIMARY KEY NOT NULL CHECK (length(key) > 0),
+      value TEXT NOT NULL CHECK (json_valid(value) AND json_type(value) = 'object'),
+      etag TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS store_items_updated_at ON store_items (updated_at);
+  `,
+};
+
+const WORDING: SqliteFileWording = {
+  subject: 'Storage',
+  closed: 'the storage is closed',
+  invalidPath: 'The storage path must be a non-empty string.',
+  file: 'The storage file',
+};
 
 export interface SqliteStorageOptions {
   /** The database file; created with its folder when missing. `':memory:'` keeps a private database in memory. */
@@ -25,17 +45,6 @@ export interface SqliteStorageOptions {
   /** The clock that stamps each write for `deleteOlderThan`. Default: the system clock. */
   now?: () => Date;
 }
-
-/** Why a storage call failed, in `AppError.details.reason` of a `storage_failed` error. */
-export type StorageFailureReason =
-  | 'invalid_argument'
-  | 'invalid_keys'
-  | 'invalid_item'
-  | 'not_serializable'
-  | 'closed'
-  | 'busy'
-  | 'schema_unsupported'
-  | 'database_error';
 
 interface StoredRow {
   value: string;
@@ -81,7 +90,7 @@ interface PendingWrite {
  * All database calls are synchronous and short; the methods return promises only to honour `Storage`.
  */
 export class SqliteStorage implements ManagedStorage {
-  private database: Database.Database | null;
+  private readonly file: SqliteFile;
   private readonly now: () => Date;
   private readonly selectStatement: Database.Statement<[string], StoredRow>;
   private readonly selectETagStatement: Database.Statement<[string], Pick<StoredRow, 'etag'>>;
@@ -94,8 +103,8 @@ export class SqliteStorage implements ManagedStorage {
 
   constructor(options: SqliteStorageOptions) {
     this.now = options.now ?? (() => new Date());
-    const database = openDatabase(options);
-    this.database = database;
+    this.file = new SqliteFile({ ...options, schema: SCHEMA, wording: WORDING });
+    const database = this.file.database;
 
     this.selectStatement = database.prepare<[string], StoredRow>(
       'SELECT value, etag FROM store_items WHERE key = ?',
@@ -144,7 +153,7 @@ export class SqliteStorage implements ManagedStorage {
 
   /** Reads the items stored under `keys`; keys with nothing stored are absent from the result. */
   read(keys: string[]): Promise<StoreItems> {
-    return this.settle('read', () => this.readAll(validateKeys(keys, 'read')));
+    return this.file.settle('read', () => this.readAll(validateKeys(keys, 'read')));
   }
 
   /**
@@ -153,7 +162,7 @@ export class SqliteStorage implements ManagedStorage {
    * failure; in both cases nothing of the batch is written.
    */
   write(changes: StoreItems): Promise<void> {
-    return this.settle('write', () => {
+    return this.file.settle('write', () => {
       const writes = prepareWrites(changes);
       // IMMEDIATE takes the write lock before reading the stored eTags, so another process cannot slip a write
       // between the eTag check and the update.
@@ -163,13 +172,13 @@ export class SqliteStorage implements ManagedStorage {
 
   /** Deletes the items stored under `keys`; keys with nothing stored are ignored. */
   delete(keys: string[]): Promise<void> {
-    return this.settle('delete', () => {
+    return this.file.settle('delete', () => {
       this.deleteAll.immediate(validateKeys(keys, 'delete'));
     });
   }
 
   deleteOlderThan(before: Date): Promise<number> {
-    return this.settle('deleteOlderThan', () => {
+    return this.file.settle('deleteOlderThan', () => {
       if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
         throw storageFailure('invalid_argument', 'deleteOlderThan needs a valid Date.');
       }
@@ -178,79 +187,9 @@ export class SqliteStorage implements ManagedStorage {
   }
 
   close(): Promise<void> {
-    const database = this.database;
-    this.database = null;
-    database?.close();
+    this.file.close();
     return Promise.resolve();
   }
-
-  /**
-   * Runs a synchronous database call as a promise: input errors and SQLite failures become rejections
-   * (`storage_failed`, or the `AppError` thrown), and calls after `close` are refused.
-   */
-  private settle<T>(operation: string, call: () => T): Promise<T> {
-    try {
-      if (this.database === null || !this.database.open) {
-        throw storageFailure('closed', `Storage ${operation} failed: the storage is closed.`);
-      }
-      return Promise.resolve(call());
-    } catch (error) {
-      return Promise.reject(error instanceof AppError ? error : databaseFailure(operation, error));
-    }
-  }
-}
-
-function openDatabase(options: SqliteStorageOptions): Database.Database {
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw storageFailure(
-      'invalid_argument',
-      'busyTimeoutMs must be a whole number of milliseconds, 0 or more.',
-    );
-  }
-  if (typeof options.path !== 'string' || options.path.trim() === '') {
-    throw storageFailure('invalid_argument', 'The storage path must be a non-empty string.');
-  }
-  let database: Database.Database | undefined;
-  try {
-    if (options.path !== IN_MEMORY_PATH) {
-      mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    }
-    database = new Database(options.path, { timeout: busyTimeoutMs });
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    migrate(database);
-    return database;
-  } catch (error) {
-    database?.close();
-    if (error instanceof AppError) throw error;
-    throw databaseFailure('open', error, { path: options.path });
-  }
-}
-
-function migrate(database: Database.Database): void {
-  database
-    .transaction(() => {
-      const version = database.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw storageFailure(
-          'schema_unsupported',
-          `The storage file has schema version ${version}; this release reads up to ${SCHEMA_VERSION}.`,
-        );
-      }
-      // The CHECKs guard the file against hand edits: every row must read back as an item.
-      database.exec(`
-        CREATE TABLE IF NOT EXISTS store_items (
-          key TEXT PRIMARY KEY NOT NULL CHECK (length(key) > 0),
-          value TEXT NOT NULL CHECK (json_valid(value) AND json_type(value) = 'object'),
-          etag TEXT NOT NULL,
-          updated_at INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS store_items_updated_at ON store_items (updated_at);
-      `);
-      if (version < SCHEMA_VERSION) database.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })
-    .immediate();
 }
 
 function validateKeys(keys: unknown, operation: 'read' | 'delete'): string[] {
@@ -334,39 +273,4 @@ function describeKey(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === '') return 'an empty string';
   return `a ${typeof value}`;
-}
-
-function storageFailure(
-  reason: StorageFailureReason,
-  message: string,
-  details: Record<string, unknown> = {},
-  cause?: unknown,
-): AppError {
-  return new AppError('storage_failed', message, { cause, details: { reason, ...details } });
-}
-
-function databaseFailure(
-  operation: string,
-  error: unknown,
-  details: Record<string, unknown> = {},
-): AppError {
-  // Read by shape, not `instanceof`: under test runners with module sandboxes the error can come from another
-  // realm (seen as SQLITE_BUSY reported as a database_error under load).
-  const fields =
-    typeof error === 'object' && error !== null
-      ? (error as { code?: unknown; message?: unknown })
-      : {};
-  const sqliteCode =
-    typeof fields.code === 'string' && fields.code.startsWith('SQLITE_') ? fields.code : undefined;
-  const message = typeof fields.message === 'string' ? fields.message : String(error);
-  // SQLITE_BUSY is what busy_timeout running out looks like: another connection held the write lock too long.
-  const reason: StorageFailureReason = sqliteCode?.startsWith('SQLITE_BUSY')
-    ? 'busy'
-    : 'database_error';
-  return storageFailure(
-    reason,
-    `Storage ${operation} failed: ${message}`,
-    { operation, sqliteCode, ...details },
-    error,
-  );
 }

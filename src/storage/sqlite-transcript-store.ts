@@ -1,19 +1,53 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder';
-import { AppError } from '../shared/errors';
 import type { ManagedTranscriptStore } from './managed-transcript-store';
 import {
-  DEFAULT_BUSY_TIMEOUT_MS,
-  IN_MEMORY_PATH,
-  type StorageFailureReason,
-} from './sqlite-storage';
+  SqliteFile,
+  type SqliteFileWording,
+  type SqliteSchema,
+  storageFailure,
+} from './sqlite-file';
 
 /** Items per page of `getTranscriptActivities` and `listTranscripts`: botbuilder's stores page by 20 too. */
 export const TRANSCRIPT_PAGE_SIZE = 20;
-/** Bumped when the tables change shape; a file from a newer release is refused rather than misread. */
-const SCHEMA_VERSION = 1;
+/**
+ * Two tables; `version` is bumped when they change shape, and a file from a newer release is refused rather
+ * than misread.
+ */
+const SCHEMA: SqliteSchema = {
+  version: 1,
+  // AUTOINCREMENT: a sequence is never reused after a delete, so a continuation token stays meaningful.
+  tables: `
+    CREATE TABLE IF NOT EXISTS transcripts (
+      channel_id TEXT NOT NULL CHECK (length(channel_id) > 0),
+      conversation_id TEXT NOT NULL CHECK (length(conversation_id) > 0),
+      created_at INTEGER NOT NULL,
+      last_logged_at INTEGER NOT NULL,
+      PRIMARY KEY (channel_id, conversation_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS transcripts_by_created
+      ON transcripts (channel_id, created_at, conversation_id);
+    CREATE INDEX IF NOT EXISTS transcripts_by_last_logged ON transcripts (last_logged_at);
+    CREATE TABLE IF NOT EXISTS transcript_activities (
+      sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+      channel_id TEXT NOT NULL,
+      conversation_id TEXT NOT NULL,
+      activity_id TEXT,
+      timestamp INTEGER NOT NULL,
+      logged_at INTEGER NOT NULL,
+      activity TEXT NOT NULL CHECK (json_valid(activity) AND json_type(activity) = 'object')
+    );
+    CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
+      ON transcript_activities (channel_id, conversation_id, sequence);
+  `,
+};
+
+const WORDING: SqliteFileWording = {
+  subject: 'Transcript',
+  closed: 'the store is closed',
+  invalidPath: 'The transcript store path must be a non-empty string.',
+  file: 'The transcript file',
+};
 
 export interface SqliteTranscriptStoreOptions {
   /** The database file, e.g. `<DATA_DIR>/transcripts.sqlite`; created with its folder when missing. */
@@ -76,7 +110,7 @@ interface TranscriptRow {
  * honour `TranscriptStore`.
  */
 export class SqliteTranscriptStore implements ManagedTranscriptStore {
-  private database: Database.Database | null;
+  private readonly file: SqliteFile;
   private readonly now: () => Date;
   private readonly selectActivitiesStatement: Database.Statement<
     [string, string, number, number, number],
@@ -94,8 +128,8 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
 
   constructor(options: SqliteTranscriptStoreOptions) {
     this.now = options.now ?? (() => new Date());
-    const database = openDatabase(options);
-    this.database = database;
+    this.file = new SqliteFile({ ...options, schema: SCHEMA, wording: WORDING });
+    const database = this.file.database;
 
     this.selectActivitiesStatement = database.prepare<
       [string, string, number, number, number],
@@ -171,7 +205,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
    * activity cannot be written as JSON (a cycle, a `BigInt`).
    */
   logActivity(activity: Partial<Activity>): Promise<void> {
-    return this.settle('logActivity', () => {
+    return this.file.settle('logActivity', () => {
       const pending = prepareActivity(activity, this.now().getTime());
       this.insertOne.immediate(pending);
     });
@@ -184,7 +218,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
     continuationToken?: string,
     startDate?: Date,
   ): Promise<PagedResult<Activity>> {
-    return this.settle('getTranscriptActivities', () => {
+    return this.file.settle('getTranscriptActivities', () => {
       requireId(channelId, 'channelId');
       requireId(conversationId, 'conversationId');
       const after = parseSequenceToken(continuationToken);
@@ -211,7 +245,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
     channelId: string,
     continuationToken?: string,
   ): Promise<PagedResult<TranscriptInfo>> {
-    return this.settle('listTranscripts', () => {
+    return this.file.settle('listTranscripts', () => {
       requireId(channelId, 'channelId');
       const after = parseListingToken(continuationToken);
       const rows = this.selectTranscriptsStatement.all(
@@ -238,7 +272,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
 
   /** Deletes a conversation's transcript, every activity of it; a transcript that does not exist is ignored. */
   deleteTranscript(channelId: string, conversationId: string): Promise<void> {
-    return this.settle('deleteTranscript', () => {
+    return this.file.settle('deleteTranscript', () => {
       requireId(channelId, 'channelId');
       requireId(conversationId, 'conversationId');
       this.deleteOne.immediate(channelId, conversationId);
@@ -246,123 +280,33 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
   }
 
   deleteOlderThan(before: Date): Promise<number> {
-    return this.settle('deleteOlderThan', () => this.deleteOlder.immediate(validTime(before)));
+    return this.file.settle('deleteOlderThan', () => this.deleteOlder.immediate(validTime(before)));
   }
 
   close(): Promise<void> {
-    const database = this.database;
-    this.database = null;
-    database?.close();
+    this.file.close();
     return Promise.resolve();
   }
-
-  /**
-   * Runs a synchronous database call as a promise: input errors and SQLite failures become rejections
-   * (`storage_failed`), and calls after `close` are refused.
-   */
-  private settle<T>(operation: string, call: () => T): Promise<T> {
-    try {
-      if (this.database === null || !this.database.open) {
-        throw transcriptFailure('closed', `Transcript ${operation} failed: the store is closed.`);
-      }
-      return Promise.resolve(call());
-    } catch (error) {
-      return Promise.reject(error instanceof AppError ? error : databaseFailure(operation, error));
-    }
-  }
-}
-
-function openDatabase(options: SqliteTranscriptStoreOptions): Database.Database {
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw transcriptFailure(
-      'invalid_argument',
-      'busyTimeoutMs must be a whole number of milliseconds, 0 or more.',
-    );
-  }
-  if (typeof options.path !== 'string' || options.path.trim() === '') {
-    throw transcriptFailure(
-      'invalid_argument',
-      'The transcript store path must be a non-empty string.',
-    );
-  }
-  let database: Database.Database | undefined;
-  try {
-    if (options.path !== IN_MEMORY_PATH) {
-      mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    }
-    database = new Database(options.path, { timeout: busyTimeoutMs });
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    migrate(database);
-    return database;
-  } catch (error) {
-    database?.close();
-    if (error instanceof AppError) throw error;
-    throw databaseFailure('open', error, { path: options.path });
-  }
-}
-
-function migrate(database: Database.Database): void {
-  database
-    .transaction(() => {
-      const version = database.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw transcriptFailure(
-          'schema_unsupported',
-          `The transcript file has schema version ${version}; this release reads up to ${SCHEMA_VERSION}.`,
-        );
-      }
-      // AUTOINCREMENT: a sequence is never reused after a delete, so a continuation token stays meaningful.
-      database.exec(`
-        CREATE TABLE IF NOT EXISTS transcripts (
-          channel_id TEXT NOT NULL CHECK (length(channel_id) > 0),
-          conversation_id TEXT NOT NULL CHECK (length(conversation_id) > 0),
-          created_at INTEGER NOT NULL,
-          last_logged_at INTEGER NOT NULL,
-          PRIMARY KEY (channel_id, conversation_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS transcripts_by_created
-          ON transcripts (channel_id, created_at, conversation_id);
-        CREATE INDEX IF NOT EXISTS transcripts_by_last_logged ON transcripts (last_logged_at);
-        CREATE TABLE IF NOT EXISTS transcript_activities (
-          sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-          channel_id TEXT NOT NULL,
-          conversation_id TEXT NOT NULL,
-          activity_id TEXT,
-          timestamp INTEGER NOT NULL,
-          logged_at INTEGER NOT NULL,
-          activity TEXT NOT NULL CHECK (json_valid(activity) AND json_type(activity) = 'object')
-        );
-        CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
-          ON transcript_activities (channel_id, conversation_id, sequence);
-      `);
-      if (version < SCHEMA_VERSION) database.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })
-    .immediate();
 }
 
 function prepareActivity(activity: unknown, loggedAt: number): PendingActivity {
   if (typeof activity !== 'object' || activity === null || Array.isArray(activity)) {
-    throw transcriptFailure('invalid_item', 'logActivity needs an activity object.');
+    throw storageFailure('invalid_item', 'logActivity needs an activity object.');
   }
   const fields = activity as Partial<Activity>;
   const channelId = fields.channelId;
   const conversationId = (fields.conversation as { id?: unknown } | undefined)?.id;
   if (typeof channelId !== 'string' || channelId === '') {
-    throw transcriptFailure('invalid_item', 'logActivity needs an activity with a channelId.');
+    throw storageFailure('invalid_item', 'logActivity needs an activity with a channelId.');
   }
   if (typeof conversationId !== 'string' || conversationId === '') {
-    throw transcriptFailure(
-      'invalid_item',
-      'logActivity needs an activity with a conversation.id.',
-    );
+    throw storageFailure('invalid_item', 'logActivity needs an activity with a conversation.id.');
   }
   let json: string;
   try {
     json = JSON.stringify(activity);
   } catch (error) {
-    throw transcriptFailure(
+    throw storageFailure(
       'not_serializable',
       'logActivity: the activity cannot be stored as JSON.',
       {},
@@ -390,14 +334,14 @@ function timeOf(value: unknown): number | undefined {
 
 function validTime(date: unknown): number {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw transcriptFailure('invalid_argument', 'A valid Date is needed.');
+    throw storageFailure('invalid_argument', 'A valid Date is needed.');
   }
   return date.getTime();
 }
 
 function requireId(value: unknown, name: string): void {
   if (typeof value !== 'string' || value === '') {
-    throw transcriptFailure('invalid_argument', `${name} must be a non-empty string.`);
+    throw storageFailure('invalid_argument', `${name} must be a non-empty string.`);
   }
 }
 
@@ -416,10 +360,7 @@ function parseActivity(json: string): Activity {
 function parseSequenceToken(token: string | undefined): number {
   if (token === undefined || token === '') return 0;
   if (!/^\d{1,15}$/u.test(token)) {
-    throw transcriptFailure(
-      'invalid_argument',
-      'The continuation token is not one this store gave.',
-    );
+    throw storageFailure('invalid_argument', 'The continuation token is not one this store gave.');
   }
   return Number(token);
 }
@@ -447,43 +388,7 @@ function parseListingToken(token: string | undefined): {
     !Number.isSafeInteger(decoded[0]) ||
     typeof decoded[1] !== 'string'
   ) {
-    throw transcriptFailure(
-      'invalid_argument',
-      'The continuation token is not one this store gave.',
-    );
+    throw storageFailure('invalid_argument', 'The continuation token is not one this store gave.');
   }
   return { createdAt: decoded[0] as number, conversationId: decoded[1] };
-}
-
-function transcriptFailure(
-  reason: StorageFailureReason,
-  message: string,
-  details: Record<string, unknown> = {},
-  cause?: unknown,
-): AppError {
-  return new AppError('storage_failed', message, { cause, details: { reason, ...details } });
-}
-
-function databaseFailure(
-  operation: string,
-  error: unknown,
-  details: Record<string, unknown> = {},
-): AppError {
-  // Read by shape, not `instanceof`, as in sqlite-storage.ts: the error can come from another realm.
-  const fields =
-    typeof error === 'object' && error !== null
-      ? (error as { code?: unknown; message?: unknown })
-      : {};
-  const sqliteCode =
-    typeof fields.code === 'string' && fields.code.startsWith('SQLITE_') ? fields.code : undefined;
-  const message = typeof fields.message === 'string' ? fields.message : String(error);
-  const reason: StorageFailureReason = sqliteCode?.startsWith('SQLITE_BUSY')
-    ? 'busy'
-    : 'database_error';
-  return transcriptFailure(
-    reason,
-    `Transcript ${operation} failed: ${message}`,
-    { operation, sqliteCode, ...details },
-    error,
-  );
 }
