@@ -24,7 +24,7 @@ import { createLivestreamSender, teamsLivestreamOptions } from '../channels/live
 import { createReplySender } from '../channels/reply-sender';
 import { createConversationData, type ConversationData } from '../conversation/conversation-state';
 import type { TurnOutcome, TurnRunner } from '../conversation/turn-runner';
-import type { TeamsAgentDesk } from '../handoff/agent-desk';
+import { DESK_MESSAGES, type TeamsAgentDesk } from '../handoff/agent-desk';
 import { redactSensitiveText } from '../privacy';
 import type { Logger } from '../shared/logger';
 import { customerStateKey } from './customer-conversation-state';
@@ -215,6 +215,7 @@ export class CareBot extends TeamsActivityHandler {
     const updated = await this.options.desk.applyHubStatus(caseId, state);
     if (updated?.status === 'closed') {
       await this.conversationData.set(context, { ...data, handoff: null });
+      if (updated.outcome === 'failed_at_hub') await context.sendActivity(DESK_MESSAGES.hubFailed);
     }
   }
 

@@ -83,6 +83,10 @@ export const DESK_MESSAGES = {
   notYourCase: (agent: string) =>
     `${agent} has this conversation, so your message was not sent to the customer.`,
   closedThread: 'This conversation is closed; messages here no longer reach the customer.',
+  notDelivered:
+    "That message could not be delivered to the customer (their channel did not take it). It is kept in the case's transcript; try again in a moment.",
+  hubFailed:
+    "I'm sorry, I couldn't reach a person just now. I'm still here to help, and you can ask for a person again later.",
   deskSet: (channel: string) =>
     `This channel is now the agent desk: new escalations will appear here (${channel}).`,
   deskPinned:
@@ -285,7 +289,10 @@ export class TeamsAgentDesk {
         at: this.now().toISOString(),
       }),
     }));
-    await this.sendToThread(current, `**${name}:** ${text}`);
+    // The case's transcript has the message even if the thread cannot be reached right now.
+    await this.sendToThread(current, `**${name}:** ${text}`).catch((error: unknown) =>
+      this.options.logger.error({ error, caseId }, 'handoff-relay-failed'),
+    );
     if (current.status === 'active') return { kind: 'relayed' };
     const queue = await this.store.queue();
     const index = queue.indexOf(caseId);
@@ -444,7 +451,12 @@ export class TeamsAgentDesk {
         at: this.now().toISOString(),
       }),
     }));
-    await this.sendToCustomer(current, `**${agent.name}:** ${text}`);
+    try {
+      await this.sendToCustomer(current, `**${agent.name}:** ${text}`);
+    } catch (error) {
+      this.options.logger.error({ error, caseId }, 'handoff-relay-failed');
+      await context.sendActivity(DESK_MESSAGES.notDelivered);
+    }
   }
 
   private async setDeskHere(context: TurnContext): Promise<void> {

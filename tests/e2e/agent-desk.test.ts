@@ -491,6 +491,11 @@ describe('the agent desk in a Teams channel', () => {
       outcome: 'completed_by_hub',
     });
     expect(textOf(await customer.say('where is my order #W4821001?'))).toMatch(/email/i);
+
+    // A hub that cannot take the next request says so, and the customer hears it.
+    await customer.say('I want to talk to a person again');
+    const failed = await hubStatus('failed');
+    expect(textOf(failed)).toMatch(/couldn't reach a person/);
   });
 
   it('calls people in when the assistant fails twice in a row because the model is down', async () => {
