@@ -20,6 +20,7 @@ import {
 import { startConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
 import { careBotEnv, spawnServer, stopServer } from './spawn-server';
+import { summarizeCpuProfiles } from './cpu-profile';
 import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latency';
 
 /**
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
     if (process.argv.includes('--webchat-only')) {
       const webChat = await measureWebChatFirstText();
       if (webChat !== null) console.log(`web chat first text: ${webChat.samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+      return;
+    }
+    if (process.argv.includes('--profile')) {
+      await profileOurBot(model, dataDir);
       return;
     }
     if (process.argv.includes('--teams-only')) {
@@ -208,6 +213,40 @@ async function measureTeamsStreaming(model: FakeOpenAiServer, dataDir: string): 
     await stopServer(child);
     await rm(streamingDataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Our bot under the saturated load with V8's CPU profiler on, then where its CPU went (self time by package or
+ * source file, and the top functions): the map for making a turn cheaper.
+ */
+async function profileOurBot(model: FakeOpenAiServer, dataDir: string): Promise<void> {
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'care-profile-'));
+  const { child, port } = await spawnServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, dataDir), [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+  ]);
+  const sink = await startConnectorSink();
+  const botUrl = `http://127.0.0.1:${port}`;
+  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+  let turns = 0;
+  try {
+    await driveLoad({ botUrl, sink, conversations: CONVERSATIONS, turnsPerConversation: WARMUP_TURNS, text, runId: 'profile-warmup' });
+    for (let round = 0; round < 3; round += 1) {
+      const load = await driveLoad({ botUrl, sink, conversations: CONVERSATIONS, turnsPerConversation: TURNS_PER_CONVERSATION, text, runId: `profile-${round}` });
+      turns += load.turns;
+      console.log(`round ${round + 1}: ${load.turnsPerSecond.toFixed(1)} turns/s`);
+    }
+  } finally {
+    await sink.close();
+    await stopServer(child);
+  }
+  const summary = await summarizeCpuProfiles(profileDir);
+  const share = (ms: number) => `${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${(ms / (turns + CONVERSATIONS * WARMUP_TURNS)).toFixed(3)} ms/turn`;
+  console.log(`\nbusy CPU ${summary.totalMs.toFixed(0)} ms over ${turns} measured turns (+ warm-up); profiles in ${profileDir}`);
+  console.log('\nby place (self time):');
+  for (const [where, ms] of summary.byPlace.slice(0, 25)) console.log(`  ${share(ms)}  ${where}`);
+  console.log('\ntop functions (self time):');
+  for (const [name, ms] of summary.byFunction.slice(0, 30)) console.log(`  ${share(ms)}  ${name}`);
 }
 
 async function measureServer(script: string, env: Record<string, string>): Promise<ServerRun> {

@@ -5,8 +5,10 @@ import { createInterface } from 'node:readline';
 export async function spawnServer(
   script: string,
   env: Record<string, string>,
+  /** More Node options, such as `--cpu-prof` (which `NODE_OPTIONS` does not take). */
+  nodeArgs: readonly string[] = [],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--no-deprecation', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', '--no-deprecation', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

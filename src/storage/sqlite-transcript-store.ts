@@ -120,7 +120,10 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
     [string, number, string, number],
     TranscriptRow
   >;
-  private readonly insertOne: Database.Transaction<(pending: PendingActivity) => void>;
+  private readonly insertBatch: Database.Transaction<(batch: readonly PendingActivity[]) => void>;
+  /** Activities logged since the last write, with their callers' promises; written together. */
+  private queued: { pending: PendingActivity; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private writeScheduled = false;
   private readonly deleteOne: Database.Transaction<
     (channelId: string, conversationId: string) => void
   >;
@@ -173,21 +176,23 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
       'DELETE FROM transcripts WHERE last_logged_at < ?',
     );
 
-    this.insertOne = database.transaction((pending: PendingActivity) => {
-      upsertTranscript.run(
-        pending.channelId,
-        pending.conversationId,
-        pending.timestamp,
-        pending.loggedAt,
-      );
-      insertActivity.run(
-        pending.channelId,
-        pending.conversationId,
-        pending.activityId,
-        pending.timestamp,
-        pending.loggedAt,
-        pending.json,
-      );
+    this.insertBatch = database.transaction((batch: readonly PendingActivity[]) => {
+      for (const pending of batch) {
+        upsertTranscript.run(
+          pending.channelId,
+          pending.conversationId,
+          pending.timestamp,
+          pending.loggedAt,
+        );
+        insertActivity.run(
+          pending.channelId,
+          pending.conversationId,
+          pending.activityId,
+          pending.timestamp,
+          pending.loggedAt,
+          pending.json,
+        );
+      }
     });
     this.deleteOne = database.transaction((channelId: string, conversationId: string) => {
       deleteActivities.run(channelId, conversationId);
@@ -205,10 +210,34 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
    * activity cannot be written as JSON (a cycle, a `BigInt`).
    */
   logActivity(activity: Partial<Activity>): Promise<void> {
-    return this.file.settle('logActivity', () => {
-      const pending = prepareActivity(activity, this.now().getTime());
-      this.insertOne.immediate(pending);
-    });
+    return this.file
+      .settle('logActivity', () => prepareActivity(activity, this.now().getTime()))
+      .then(
+        (pending) =>
+          new Promise<void>((resolve, reject) => {
+            this.queued.push({ pending, resolve, reject });
+            // Under load many turns log within one tick: one transaction (one commit) writes them all, instead
+            // of a commit per activity on the event loop.
+            if (!this.writeScheduled) {
+              this.writeScheduled = true;
+              setImmediate(() => this.writeQueued());
+            }
+          }),
+      );
+  }
+
+  /** Writes what was logged and not written yet; reads and deletes call it first, so they see everything. */
+  private writeQueued(): void {
+    this.writeScheduled = false;
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    this.file
+      .settle('logActivity', () => this.insertBatch.immediate(batch.map((item) => item.pending)))
+      .then(
+        () => batch.forEach((item) => item.resolve()),
+        (error: unknown) => batch.forEach((item) => item.reject(error)),
+      );
   }
 
   /** One page of a conversation's activities, in the order they were logged (see the class notes). */
@@ -218,6 +247,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
     continuationToken?: string,
     startDate?: Date,
   ): Promise<PagedResult<Activity>> {
+    this.writeQueued();
     return this.file.settle('getTranscriptActivities', () => {
       requireId(channelId, 'channelId');
       requireId(conversationId, 'conversationId');
@@ -245,6 +275,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
     channelId: string,
     continuationToken?: string,
   ): Promise<PagedResult<TranscriptInfo>> {
+    this.writeQueued();
     return this.file.settle('listTranscripts', () => {
       requireId(channelId, 'channelId');
       const after = parseListingToken(continuationToken);
@@ -272,6 +303,7 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
 
   /** Deletes a conversation's transcript, every activity of it; a transcript that does not exist is ignored. */
   deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.writeQueued();
     return this.file.settle('deleteTranscript', () => {
       requireId(channelId, 'channelId');
       requireId(conversationId, 'conversationId');
@@ -280,10 +312,12 @@ export class SqliteTranscriptStore implements ManagedTranscriptStore {
   }
 
   deleteOlderThan(before: Date): Promise<number> {
+    this.writeQueued();
     return this.file.settle('deleteOlderThan', () => this.deleteOlder.immediate(validTime(before)));
   }
 
   close(): Promise<void> {
+    this.writeQueued();
     this.file.close();
     return Promise.resolve();
   }
