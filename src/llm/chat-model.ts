@@ -60,6 +60,11 @@ export interface CompletionRequest {
   /** Called with each text fragment as it streams; tool-call fragments never reach it. */
   onTextDelta?: (delta: string) => void;
   maxOutputTokens?: number;
+  /**
+   * Reasoning models only: this request's reasoning effort instead of the model's configured one, for small side
+   * tasks (judging a customer's mood) that need little thought and should answer fast. Others ignore it.
+   */
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
 }
 
 export interface Completion {

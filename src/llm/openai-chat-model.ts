@@ -265,13 +265,12 @@ export class OpenAiChatModel implements ChatModel {
 
   private buildRequestBody(request: CompletionRequest): ChatCompletionCreateParamsStreaming {
     const maxTokens = request.maxOutputTokens ?? this.maxOutputTokens;
+    const reasoningEffort = request.reasoningEffort ?? this.reasoningEffort;
     const limits =
       this.modelFamily === 'reasoning'
         ? {
             ...(maxTokens === undefined ? {} : { max_completion_tokens: maxTokens }),
-            ...(this.reasoningEffort === undefined
-              ? {}
-              : { reasoning_effort: this.reasoningEffort }),
+            ...(reasoningEffort === undefined ? {} : { reasoning_effort: reasoningEffort }),
           }
         : {
             ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
