@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { crc32, deflateSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * - `POST /openai/deployments/{deployment}/chat/completions?api-version=…` (Azure's dated API; client
  *   endpoint `server.url`);
  * - `POST /openai/v1/chat/completions` (Azure's v1 API);
- * - `GET /v1/models`, `GET /openai/v1/models`, `GET /openai/models`.
+ * - `GET /v1/models`, `GET /openai/v1/models`, `GET /openai/models`;
+ * - `POST /v1/images/generations`, `POST /openai/deployments/{deployment}/images/generations?api-version=…` and
+ *   `POST /openai/v1/images/generations`: gpt-image's answer `{ created, data: [{ b64_json }], … }`. Each takes
+ *   the next scripted image reply (`scriptImages(...)`), else asks `respondImages(...)`, else draws a small PNG
+ *   that differs per request (`fakePng`), so a test can tell a stored image from a newly drawn one. Requests
+ *   without a prompt, with `n` outside 1–10 or an unknown size get the API's 400, and gpt-image model names
+ *   also refuse `response_format` as the API does;
+ * - `POST /v1/embeddings`, `POST /openai/deployments/{deployment}/embeddings?api-version=…` and
+ *   `POST /openai/v1/embeddings`: one vector per `input` (a string or a list of strings), as float lists or, when
+ *   the body asks with `encoding_format: 'base64'` (the SDK's default), as base64 float32. By default a
+ *   deterministic hashed bag of words `embeddingDimensions` long, so texts that share words are close.
  *
  * Chat requests are answered as SSE (`data: {…}\n\n` … `data: [DONE]\n\n`) when the body says `stream: true`,
  * else as one JSON `chat.completion`. Each chat request takes the next scripted reply (`script(...)`), or,
@@ -46,6 +57,14 @@ export interface FakeOpenAiServer {
   readonly requests: RecordedRequest[];
   /** The chat-completion requests only, oldest first. */
   chatRequests(): RecordedRequest[];
+  /** The image-generation requests only, oldest first. */
+  imageRequests(): RecordedRequest[];
+  /** The embeddings requests only, oldest first. */
+  embeddingRequests(): RecordedRequest[];
+  /** Queues image replies; each image request takes the next one. */
+  scriptImages(...replies: FakeImageReply[]): void;
+  /** Answers image requests when their queue is empty (return null for the default PNG); null removes it. */
+  respondImages(responder: FakeImageResponder | null): void;
   /** Queues replies; each chat request takes the next one. */
   script(...replies: FakeReply[]): void;
   /** Answers chat requests when the queue is empty; null removes it. */
@@ -60,6 +79,20 @@ export interface FakeOpenAiServer {
 
 export type FakeResponder = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
+/** An image the model drew: `bytes` (default: a fresh `fakePng`) sent as `b64_json`. */
+export interface FakeImageGenerated {
+  kind: 'image';
+  bytes?: Buffer;
+  /** Wait before answering, as image models take seconds. Default 0. */
+  delayMs?: number;
+}
+
+export type FakeImageReply = FakeImageGenerated | FakeErrorReply;
+
+export type FakeImageResponder = (
+  request: RecordedRequest,
+) => FakeImageReply | null | Promise<FakeImageReply | null>;
+
 export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. `/openai/deployments/chat/chat/completions`. */
@@ -73,6 +106,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Which API the path belongs to. */
   surface: 'openai' | 'azure-deployments' | 'azure-v1' | 'other';
+  /** What the path asks for. */
+  operation: 'chat' | 'images' | 'embeddings' | 'models' | 'other';
   /** The deployment from an Azure path, else the body's `model`; null when neither is there. */
   model: string | null;
   /** `performance.now()` when the request arrived, to measure waits between retries. */
@@ -245,6 +280,75 @@ export function filteredCompletionReply(
   return { kind: 'completion', text: partialText, finishReason: 'content_filter', ...options };
 }
 
+/** An image reply; without bytes, a fresh `fakePng`. */
+export function imageReply(options: { bytes?: Buffer; delayMs?: number } = {}): FakeImageGenerated {
+  return { kind: 'image', ...options };
+}
+
+/**
+ * Azure's 400 when its safety system refuses an image request, as its image documentation shows it:
+ * `code: 'contentFilter'`, with one message for a refused prompt and another for a refused drawing.
+ */
+export function azureImageFilteredReply(
+  options: { stage?: 'prompt' | 'image' } = {},
+): FakeErrorReply {
+  return errorReply(400, {
+    created: Math.floor(Date.now() / 1000),
+    error: {
+      code: 'contentFilter',
+      message:
+        options.stage === 'image'
+          ? 'Generated image was filtered as a result of our safety system.'
+          : 'Your task failed as a result of our safety system.',
+    },
+  });
+}
+
+/** OpenAI's 400 when its moderation refuses an image prompt. */
+export function openAiImageModerationReply(): FakeErrorReply {
+  return errorReply(400, {
+    error: {
+      message:
+        'Your request was rejected by the safety system. If you believe this is an error, contact us.',
+      type: 'image_generation_user_error',
+      param: null,
+      code: 'moderation_blocked',
+    },
+  });
+}
+
+/**
+ * A valid 8×8 PNG of one colour picked by `seed`: real image bytes (signature, IHDR, IDAT, IEND with CRCs),
+ * small enough to compare in a test.
+ */
+export function fakePng(seed: string): Buffer {
+  const [red = 0, green = 0, blue = 0] = createHash('sha256').update(seed).digest();
+  const side = 8;
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array(side).fill([red, green, blue]).flat()),
+  ]);
+  const pixels = Buffer.concat(Array<Buffer>(side).fill(row));
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, checksum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** What `credentials` records for a key or token: a short SHA-256, so secrets never sit in test output. */
 export function credentialFingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 16);
@@ -257,6 +361,10 @@ export interface FakeOpenAiServerOptions {
   rejectUnsupportedParameters?: boolean;
   /** When set, a request must carry this key (as `api-key` or a bearer token) or it gets the API's 401. */
   requiredCredential?: string;
+  /** Length of the vectors `/embeddings` answers with. Default 64. */
+  embeddingDimensions?: number;
+  /** The vector of one embeddings input; default: a hashed bag of its words, L2-normalised. */
+  embed?: (input: string) => number[];
 }
 
 /** Starts the server on a random loopback port. */
@@ -266,6 +374,9 @@ export async function startFakeOpenAiServer(
   const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
   let responder: FakeResponder | null = null;
+  const imageQueue: FakeImageReply[] = [];
+  let imageResponder: FakeImageResponder | null = null;
+  let imagesDrawn = 0;
   let sequence = 0;
   const models = options.models ?? ['gpt-5-mini'];
   const rejectUnsupported = options.rejectUnsupportedParameters ?? true;
@@ -316,6 +427,14 @@ export async function startFakeOpenAiServer(
       });
       return;
     }
+    if (route === 'images') {
+      await answerImageRequest(recorded, response);
+      return;
+    }
+    if (route === 'embeddings') {
+      answerEmbeddings(response, recorded, options);
+      return;
+    }
 
     const invalid = validateChatRequest(recorded, rejectUnsupported);
     if (invalid !== null) {
@@ -362,6 +481,41 @@ export async function startFakeOpenAiServer(
     }
   }
 
+  async function answerImageRequest(
+    recorded: RecordedRequest,
+    response: ServerResponse,
+  ): Promise<void> {
+    const invalid = validateImageRequest(recorded);
+    if (invalid !== null) {
+      sendJson(response, 400, { error: { type: 'invalid_request_error', ...invalid } });
+      return;
+    }
+    const reply =
+      imageQueue.shift() ?? (imageResponder === null ? null : await imageResponder(recorded));
+    if (reply?.kind === 'error') {
+      sendJson(response, reply.status, reply.body, reply.headers);
+      return;
+    }
+    if (reply?.delayMs !== undefined && reply.delayMs > 0) await sleep(reply.delayMs);
+    imagesDrawn += 1;
+    const body = recorded.body as { prompt: string; quality?: string; size?: string };
+    const bytes = reply?.bytes ?? fakePng(`${body.prompt}#${imagesDrawn}`);
+    sendJson(response, 200, {
+      created: Math.floor(Date.now() / 1000),
+      background: 'opaque',
+      data: [{ b64_json: bytes.toString('base64') }],
+      output_format: 'png',
+      quality: body.quality ?? 'auto',
+      size: body.size ?? '1024x1024',
+      usage: {
+        input_tokens: Math.ceil(body.prompt.length / 4),
+        input_tokens_details: { image_tokens: 0, text_tokens: Math.ceil(body.prompt.length / 4) },
+        output_tokens: 272,
+        total_tokens: Math.ceil(body.prompt.length / 4) + 272,
+      },
+    });
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -377,7 +531,15 @@ export async function startFakeOpenAiServer(
     port,
     openAiBaseUrl: `${url}/v1`,
     requests,
-    chatRequests: () => requests.filter((request) => request.path.endsWith('/chat/completions')),
+    chatRequests: () => requests.filter((request) => request.operation === 'chat'),
+    imageRequests: () => requests.filter((request) => request.operation === 'images'),
+    embeddingRequests: () => requests.filter((request) => request.operation === 'embeddings'),
+    scriptImages: (...replies) => {
+      imageQueue.push(...replies);
+    },
+    respondImages: (next) => {
+      imageResponder = next;
+    },
     script: (...replies) => {
       queue.push(...replies);
     },
@@ -391,6 +553,8 @@ export async function startFakeOpenAiServer(
       requests.length = 0;
       queue.length = 0;
       responder = null;
+      imageQueue.length = 0;
+      imageResponder = null;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -432,7 +596,10 @@ async function record(request: IncomingMessage): Promise<RecordedRequest> {
     }
   }
   const path = parsedUrl.pathname;
-  const deployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
+  const deployment =
+    /^\/openai\/deployments\/([^/]+)\/(?:chat\/completions|images\/generations|embeddings)$/.exec(
+      path,
+    );
   const surface: RecordedRequest['surface'] = deployment
     ? 'azure-deployments'
     : path.startsWith('/openai/v1/') || path === '/openai/models'
@@ -454,15 +621,46 @@ async function record(request: IncomingMessage): Promise<RecordedRequest> {
     credentials,
     body,
     surface,
+    operation: path.endsWith('/chat/completions')
+      ? 'chat'
+      : path.endsWith('/images/generations')
+        ? 'images'
+        : path.endsWith('/embeddings')
+          ? 'embeddings'
+          : path.endsWith('/models')
+            ? 'models'
+            : 'other',
     model: deployment?.[1] !== undefined ? decodeURIComponent(deployment[1]) : bodyModel,
     receivedAt,
   };
 }
 
-function routeOf(method: string, request: RecordedRequest): 'chat' | 'models' | 'unknown' {
+function routeOf(
+  method: string,
+  request: RecordedRequest,
+): 'chat' | 'images' | 'embeddings' | 'models' | 'unknown' {
   const { path } = request;
   if (
     method === 'POST' &&
+    request.operation === 'embeddings' &&
+    (path === '/v1/embeddings' ||
+      path === '/openai/v1/embeddings' ||
+      request.surface === 'azure-deployments')
+  ) {
+    return 'embeddings';
+  }
+  if (
+    method === 'POST' &&
+    request.operation === 'images' &&
+    (path === '/v1/images/generations' ||
+      path === '/openai/v1/images/generations' ||
+      request.surface === 'azure-deployments')
+  ) {
+    return 'images';
+  }
+  if (
+    method === 'POST' &&
+    request.operation === 'chat' &&
     (path === '/v1/chat/completions' ||
       path === '/openai/v1/chat/completions' ||
       request.surface === 'azure-deployments')
@@ -478,6 +676,72 @@ function routeOf(method: string, request: RecordedRequest): 'chat' | 'models' | 
   return 'unknown';
 }
 
+/** Answers an embeddings request like the API: a 400 for a bad `input` or no model, else one vector per input. */
+function answerEmbeddings(
+  response: ServerResponse,
+  request: RecordedRequest,
+  options: FakeOpenAiServerOptions,
+): void {
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as {
+    input?: unknown;
+    encoding_format?: unknown;
+  };
+  const inputs: unknown = typeof body.input === 'string' ? [body.input] : body.input;
+  const invalid = (message: string) =>
+    sendJson(response, 400, {
+      error: { message, type: 'invalid_request_error', param: null, code: null },
+    });
+  if (
+    !Array.isArray(inputs) ||
+    inputs.length === 0 ||
+    inputs.length > 2048 ||
+    inputs.some((input) => typeof input !== 'string' || input === '')
+  ) {
+    invalid(
+      "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+    );
+    return;
+  }
+  if (request.model === null) {
+    invalid('you must provide a model parameter');
+    return;
+  }
+  const dimensions = options.embeddingDimensions ?? 64;
+  const embed = options.embed ?? ((input: string) => hashedBagOfWords(input, dimensions));
+  const texts = inputs as string[];
+  const tokens = texts.reduce((sum, input) => sum + Math.ceil(input.length / 4), 0);
+  sendJson(response, 200, {
+    object: 'list',
+    data: texts.map((input, index) => {
+      const vector = embed(input);
+      return {
+        object: 'embedding',
+        index,
+        embedding:
+          body.encoding_format === 'base64'
+            ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+            : vector,
+      };
+    }),
+    model: request.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
+/** A deterministic stand-in for an embeddings model: lower-cased words hashed into buckets, L2-normalised. */
+function hashedBagOfWords(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().split(/[^a-z0-9]+/u)) {
+    if (word.length < 3) continue;
+    const bucket = createHash('sha256').update(word).digest().readUInt32BE(0) % dimensions;
+    vector[bucket] = vector[bucket]! + 1;
+  }
+  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
+  return norm === 0
+    ? vector.map((_, index) => (index === 0 ? 1 : 0))
+    : vector.map((value) => value / norm);
+}
+
 function isAuthorized(request: RecordedRequest, required: string | undefined): boolean {
   if (required === undefined) return true;
   const expected = credentialFingerprint(required);
@@ -488,6 +752,57 @@ interface InvalidRequest {
   message: string;
   param: string | null;
   code: string | null;
+}
+
+const IMAGE_SIZES = new Set(['auto', '1024x1024', '1536x1024', '1024x1536']);
+
+/** The image API's own checks, with its error bodies, for what a caller most easily gets wrong. */
+function validateImageRequest(request: RecordedRequest): InvalidRequest | null {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return {
+      message: 'We could not parse the JSON body of your request.',
+      param: null,
+      code: null,
+    };
+  }
+  const fields = body as Record<string, unknown>;
+  if (typeof fields['prompt'] !== 'string' || fields['prompt'].trim() === '') {
+    return {
+      message: "Missing required parameter: 'prompt'.",
+      param: 'prompt',
+      code: 'missing_required_parameter',
+    };
+  }
+  const n = fields['n'];
+  if (
+    n !== undefined &&
+    n !== null &&
+    !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 10)
+  ) {
+    return {
+      message: `Invalid 'n': integer below minimum value or above maximum value.`,
+      param: 'n',
+      code: 'invalid_value',
+    };
+  }
+  const size = fields['size'];
+  if (size !== undefined && size !== null && !(typeof size === 'string' && IMAGE_SIZES.has(size))) {
+    return {
+      message: `Invalid value: ${JSON.stringify(size)}. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.`,
+      param: 'size',
+      code: 'invalid_value',
+    };
+  }
+  const model = request.model ?? '';
+  if (/gpt-image/iu.test(model) && fields['response_format'] !== undefined) {
+    return {
+      message: "Unknown parameter: 'response_format'.",
+      param: 'response_format',
+      code: 'unknown_parameter',
+    };
+  }
+  return null;
 }
 
 /** The checks the real API makes that a request mapper most easily gets wrong. */
@@ -907,11 +1222,17 @@ function hasContent(chunk: unknown): boolean {
   return typeof content === 'string' && content !== '';
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   response.end(text);
 }

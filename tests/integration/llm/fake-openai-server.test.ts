@@ -1,5 +1,11 @@
 import { BadRequestError, OpenAI } from 'openai';
-import { startFakeOpenAiServer, textReply, toolCallReply } from '../../helpers/fake-openai-server';
+import { sniffImageType } from '../../../src/llm/image-generator';
+import {
+  azureImageFilteredReply,
+  startFakeOpenAiServer,
+  textReply,
+  toolCallReply,
+} from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
 
 /** The helper's own contract, checked with the real client: other suites rely on it behaving like the API. */
@@ -154,5 +160,48 @@ describe('fake OpenAI server', () => {
     expect(response.status).toBe(404);
     expect(server.requests[0]?.surface).toBe('azure-deployments');
     expect(server.requests[0]?.model).toBe('chat');
+  });
+});
+
+describe('fake OpenAI server: images', () => {
+  it('draws a real PNG that differs per request when nothing is scripted', async () => {
+    const first = await client.images.generate({ model: 'gpt-image-1-mini', prompt: 'a fox' });
+    const second = await client.images.generate({ model: 'gpt-image-1-mini', prompt: 'a fox' });
+
+    const firstBytes = Buffer.from(first.data![0]!.b64_json!, 'base64');
+    const secondBytes = Buffer.from(second.data![0]!.b64_json!, 'base64');
+    expect(sniffImageType(firstBytes)).toBe('image/png');
+    expect(firstBytes.equals(secondBytes)).toBe(false);
+    expect(first.output_format).toBe('png');
+  });
+
+  it("refuses a request without a prompt with the API's 400", async () => {
+    const error = await badRequest(
+      client.images.generate({ model: 'gpt-image-1-mini', prompt: '' }),
+    );
+
+    expect(error.code).toBe('missing_required_parameter');
+  });
+
+  it('refuses response_format for gpt-image models, as the API does', async () => {
+    const error = await badRequest(
+      client.images.generate({
+        model: 'gpt-image-1-mini',
+        prompt: 'a fox',
+        response_format: 'b64_json',
+      }),
+    );
+
+    expect(error.param).toBe('response_format');
+  });
+
+  it("answers a scripted Azure image refusal with its 400 and the 'contentFilter' code", async () => {
+    server.scriptImages(azureImageFilteredReply());
+
+    const error = await badRequest(client.images.generate({ model: 'dall-e', prompt: 'x' }));
+
+    expect(error.code).toBe('contentFilter');
+    expect(server.imageRequests()).toHaveLength(1);
+    expect(server.chatRequests()).toHaveLength(0);
   });
 });
