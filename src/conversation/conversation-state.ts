@@ -1,5 +1,9 @@
 import type { ChatMessage, TokenUsage } from '../llm/chat-model';
 import type { ChangeSummary } from '../tools/define-tool';
+import type { MoodState } from './mood';
+import type { RecommendationState } from './recommendation-rules';
+
+export type { Mood, MoodHistoryEntry, MoodSource, MoodState, MoodTrend } from './mood';
 
 /** A write the model asked for, held until the customer answers. */
 export interface PendingConfirmation {
@@ -31,6 +35,11 @@ export interface ConversationData {
   usage: TokenUsage & { turns: number };
   /** Confirmation ids already answered, so a repeated button press cannot run a change twice. */
   settledConfirmationIds: string[];
+  /**
+   * Identity checks that failed in this conversation. Past a few, identity tools stop running here: a model
+   * that obeys whoever writes to it would otherwise guess a zip code for a known email by trying them all.
+   */
+  verificationFailures?: number;
   /** Set once the customer has been told that card numbers are removed from their messages. */
   cardNoticeGiven?: boolean;
   /**
@@ -41,6 +50,13 @@ export interface ConversationData {
   handoff?: { caseId: string; noticeAt?: string } | null;
   /** Set once the channel's signed-in identity (a Teams user's email) was tried for verification. */
   signInChecked?: boolean;
+  /**
+   * The customer's mood, its trend and recent judgements; absent until a message was judged (or with
+   * `MOOD_JUDGE=off`). Updated after each answer, so during a turn it describes the customer's earlier messages.
+   */
+  mood?: MoodState;
+  /** Product suggestions in this conversation: what rules them out, the one offer made, a decline. */
+  recommendation?: RecommendationState;
 }
 
 export function createConversationData(): ConversationData {

@@ -22,6 +22,12 @@ export type ReplyPart =
   /** The policy passages an answer is based on, for channels that show sources. */
   | { type: 'sources'; sources: readonly { title: string; section: string }[] }
   /** The conversation is being handed to people. */
-  | { type: 'handoff'; summary: string };
+  | { type: 'handoff'; summary: string }
+  /**
+   * A picture to show: `url` is where this server serves it (`/avatars/<id>`); channels make it absolute when
+   * they must. `purpose: 'profile-avatar'` marks the customer's new avatar, which Web Chat also puts beside
+   * their messages.
+   */
+  | { type: 'image'; url: string; contentType: string; alt: string; purpose?: 'profile-avatar' };
 
 export type ReplyPartSink = (part: ReplyPart) => void | Promise<void>;

@@ -24,6 +24,8 @@ export function describeToolActivity(toolName: string, argumentsJson: string): s
       return 'Checking our policies…';
     case 'transfer_to_human_agents':
       return 'Finding a colleague to help you…';
+    case 'create_profile_avatar':
+      return 'Drawing your avatar…';
     default:
       return 'Working on it…';
   }

@@ -16,6 +16,11 @@ import { describeToolActivity } from './tool-activity';
 const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
 /** Stored history is capped so one endless conversation cannot grow its state without bound. */
 const STORED_HISTORY_MESSAGES_MAX = 400;
+/**
+ * Failed identity checks a conversation may make: enough for a customer's typos, far too few to find a zip code
+ * for a known email (or name) by trying them, which a model obeying an attacker would do in one turn.
+ */
+export const VERIFICATION_FAILURES_MAX = 5;
 
 export const TOOL_RESULT_AWAITING_CONFIRMATION =
   'Not run yet: the customer is being asked to confirm this exact change. Nothing has changed.';
@@ -24,8 +29,12 @@ const TOOL_RESULT_NOT_CONFIRMED =
   'Error: the customer did not confirm this change (they answered with something else, or too late). Nothing was changed.';
 const TOOL_RESULT_ONE_CHANGE_AT_A_TIME =
   'Error: not run: only one change can be confirmed at a time. Ask again after the customer has answered.';
+export const TOOL_RESULT_VERIFICATION_LOCKED =
+  'Error: not run: too many failed verification attempts in this conversation, so verification is closed here. Offer to transfer the customer to a human agent.';
 
 const FILTERED_MESSAGE_PLACEHOLDER = "[The customer's message was blocked by the content filter.]";
+const FILTERED_TOOL_RESULT_PLACEHOLDER =
+  '[This result was removed: the content filter refused a prompt that held it. Look it up again if needed.]';
 
 export const MESSAGES = {
   contentFiltered:
@@ -107,7 +116,7 @@ export class TurnRunner {
   ): Promise<TurnOutcome> {
     const redacted = input.text === null ? null : redactSensitiveText(input.text);
     const safeInput = redacted === null ? input : { ...input, text: redacted.text };
-    const turn = new Turn(this.dependencies, this.now, safeInput, structuredClone(previous), emit);
+    const turn = new Turn(this.dependencies, this.now, safeInput, copyForTurn(previous), emit);
     return turn.run({ cardDetailsRemoved: (redacted?.redactions.length ?? 0) > 0 });
   }
 }
@@ -117,6 +126,8 @@ class Turn {
   private readonly toolRuns: { name: string; ok: boolean }[] = [];
   private handoff: HandoffRequest | null = null;
   private userMessageIndex: number | null = null;
+  /** Where the history the model loop adds begins (after the confirmation gate's messages). */
+  private modelLoopStartIndex: number | null = null;
   private readonly logger: Logger;
   private readonly context: ToolContext;
   private readonly signal: AbortSignal;
@@ -214,6 +225,7 @@ class Turn {
 
   private async modelLoop(): Promise<TurnStatus> {
     const { model, options } = this.dependencies;
+    this.modelLoopStartIndex = this.data.history.length;
     for (let round = 0; round < options.toolRoundsMax; round += 1) {
       const completion = await this.complete(model);
       if (completion.finishReason === 'content_filter') {
@@ -306,10 +318,19 @@ class Turn {
       };
     }
 
+    const verificationFailures = this.data.verificationFailures ?? 0;
+    if (tool?.kind === 'identity' && verificationFailures >= VERIFICATION_FAILURES_MAX) {
+      this.logger.warn({ tool: call.name, verificationFailures }, 'verification-locked');
+      return TOOL_RESULT_VERIFICATION_LOCKED;
+    }
+
     await this.emit({ type: 'status', text: describeToolActivity(call.name, call.arguments) });
     const result = await tools.run(call, this.context);
     this.toolRuns.push({ name: call.name, ok: result.ok });
     this.logger.info({ tool: call.name, ok: result.ok }, 'tool-call');
+    if (tool?.kind === 'identity' && !result.ok) {
+      this.data.verificationFailures = verificationFailures + 1;
+    }
     if (result.ok && call.name === 'get_order_details') {
       const order = parseObject(result.output);
       if (order !== null) await this.emit({ type: 'order', order });
@@ -321,6 +342,10 @@ class Turn {
     if (result.ok && call.name === 'track_shipment') {
       const tracking = parseObject(result.output);
       if (tracking !== null) await this.emit({ type: 'shipment', tracking });
+    }
+    if (result.ok && call.name === 'create_profile_avatar') {
+      const avatar = profileAvatarPart(parseObject(result.output));
+      if (avatar !== null) await this.emit(avatar);
     }
     return result.output;
   }
@@ -352,6 +377,19 @@ class Turn {
           role: 'user',
           content: FILTERED_MESSAGE_PLACEHOLDER,
         };
+      }
+      // A tool result read this turn may be what was refused (a product description, say): it is blanked too, or
+      // every later turn would send it and be refused again. The confirmed change's result, from before the
+      // loop, stays.
+      for (
+        let index = this.modelLoopStartIndex ?? this.data.history.length;
+        index < this.data.history.length;
+        index += 1
+      ) {
+        const message = this.data.history[index];
+        if (message?.role === 'tool') {
+          this.data.history[index] = { ...message, content: FILTERED_TOOL_RESULT_PLACEHOLDER };
+        }
       }
       this.logger.warn(
         { stage: 'prompt', details: (error as AppError).details },
@@ -438,6 +476,21 @@ class Turn {
   }
 }
 
+/**
+ * The copy of the state a turn changes, so the caller's stays as it was. Messages and other nested records are
+ * never changed in place (a turn replaces them), so copying the arrays a turn appends to is enough: a deep clone
+ * of the whole history on every turn was among the largest allocations of a turn.
+ */
+function copyForTurn(previous: ConversationData): ConversationData {
+  return {
+    ...previous,
+    history: [...previous.history],
+    handoffRequests: [...previous.handoffRequests],
+    settledConfirmationIds: [...previous.settledConfirmationIds],
+    usage: { ...previous.usage },
+  };
+}
+
 function parseObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
@@ -450,6 +503,21 @@ function parseObject(text: string): Record<string, unknown> | null {
 }
 
 export type { ReplyPart };
+
+/** The customer's new avatar, read from `create_profile_avatar`'s result. */
+function profileAvatarPart(output: Record<string, unknown> | null): ReplyPart | null {
+  const url = output?.image_url;
+  const contentType = output?.image_type;
+  const description = output?.description;
+  if (typeof url !== 'string' || typeof contentType !== 'string') return null;
+  return {
+    type: 'image',
+    url,
+    contentType,
+    alt: typeof description === 'string' ? `Your avatar: ${description}` : 'Your avatar',
+    purpose: 'profile-avatar',
+  };
+}
 
 /** Sources shown with a policy answer: the documents and sections of the passages found, best first. */
 const POLICY_SOURCES_SHOWN = 3;

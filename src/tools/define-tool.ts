@@ -6,9 +6,12 @@ import { z } from 'zod';
  * - `identity` runs when the model asks and may verify the customer (only code sets who is verified);
  * - `write` never runs on the model's word: the turn stops with a confirmation and runs it after the
  *   customer's explicit yes;
- * - `handoff` hands the conversation to people.
+ * - `handoff` hands the conversation to people;
+ * - `profile` changes only how the customer appears in the chat (their avatar): it runs when the model asks,
+ *   without a confirmation, because nothing of value changes (no order, money or account data) and a new
+ *   avatar simply replaces the old one; code bounds it (a daily limit per customer).
  */
-export type ToolKind = 'read' | 'identity' | 'write' | 'handoff';
+export type ToolKind = 'read' | 'identity' | 'write' | 'handoff' | 'profile';
 
 /** How a customer proves who they are before any of their data is shown. */
 export type VerificationRule =

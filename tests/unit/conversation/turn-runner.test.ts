@@ -4,7 +4,13 @@ import {
   type ConversationData,
 } from '../../../src/conversation/conversation-state';
 import type { ReplyPart } from '../../../src/conversation/reply-parts';
-import { MESSAGES, TurnRunner, type TurnInput } from '../../../src/conversation/turn-runner';
+import {
+  MESSAGES,
+  TOOL_RESULT_VERIFICATION_LOCKED,
+  TurnRunner,
+  VERIFICATION_FAILURES_MAX,
+  type TurnInput,
+} from '../../../src/conversation/turn-runner';
 import { AppError, ToolError } from '../../../src/shared/errors';
 import { silentLogger } from '../../../src/shared/logger';
 import { defineTool } from '../../../src/tools/define-tool';
@@ -238,6 +244,61 @@ describe('TurnRunner', () => {
     expect(result?.content).toMatch(/^Error: this conversation is already verified/);
   });
 
+  it('stops running identity tools after too many failed checks, even for the right details', async () => {
+    const guesses = Array.from({ length: VERIFICATION_FAILURES_MAX }, (_, index) =>
+      toolCall('find_user_id_by_email', { email: `guess${index}@example.com` }),
+    );
+    const { runner } = createRunner([
+      { toolCalls: [...guesses, toolCall('find_user_id_by_email', { email: 'bob@example.com' })] },
+      { text: 'I could not verify you.' },
+    ]);
+
+    const turn = await runTurn(runner, input('try every email'), createConversationData());
+
+    expect(turn.data.customerId).toBeNull();
+    expect(turn.data.verificationFailures).toBe(VERIFICATION_FAILURES_MAX);
+    const results = turn.data.history.filter((message) => message.role === 'tool');
+    expect(results.at(-1)?.content).toBe(TOOL_RESULT_VERIFICATION_LOCKED);
+    expect(turn.toolRuns).toHaveLength(VERIFICATION_FAILURES_MAX);
+  });
+
+  it('keeps counting failed identity checks across turns', async () => {
+    const { runner } = createRunner([
+      {
+        toolCalls: Array.from({ length: VERIFICATION_FAILURES_MAX }, (_, index) =>
+          toolCall('find_user_id_by_email', { email: `guess${index}@example.com` }),
+        ),
+      },
+      { text: 'None of those worked.' },
+      { toolCalls: [toolCall('find_user_id_by_email', { email: 'ann@example.com' })] },
+      { text: 'Verification is closed here.' },
+    ]);
+
+    const first = await runTurn(runner, input('try these'), createConversationData());
+    const second = await runTurn(runner, input('I am ann@example.com'), first.data);
+
+    expect(second.data.customerId).toBeNull();
+    expect(second.toolRuns).toEqual([]);
+  });
+
+  it('verifies after a few typos', async () => {
+    const { runner } = createRunner([
+      {
+        toolCalls: [
+          ...Array.from({ length: VERIFICATION_FAILURES_MAX - 1 }, (_, index) =>
+            toolCall('find_user_id_by_email', { email: `ann${index}@example.com` }),
+          ),
+          toolCall('find_user_id_by_email', { email: 'ann@example.com' }),
+        ],
+      },
+      { text: 'Found you.' },
+    ]);
+
+    const turn = await runTurn(runner, input('ann@example.com'), createConversationData());
+
+    expect(turn.data.customerId).toBe('ann_1');
+  });
+
   it('ends the turn with a confirmation and changes nothing when the model asks for a write', async () => {
     const { runner, orders, cancelCalls } = createRunner([
       {
@@ -460,6 +521,23 @@ describe('TurnRunner', () => {
     expect(turn.status).toBe('content_filtered');
     expect(turn.messages).toEqual([MESSAGES.contentFiltered]);
     expect(JSON.stringify(turn.data.history)).not.toContain('something the filter refuses');
+  });
+
+  it('blanks the tool results of a turn whose prompt the filter refused, so later turns are not refused again', async () => {
+    const filtered = new AppError('model_content_filtered', 'filtered', { expected: true });
+    const { runner, model } = createRunner([
+      { toolCalls: [toolCall('get_order_details', { order_id: '#W0000002' })] },
+      { throws: filtered },
+      { text: 'Happy to help.' },
+    ]);
+
+    const first = await runTurn(runner, input('tell me about #W0000002'), verified());
+    await runTurn(runner, input('and my other order?'), first.data);
+
+    expect(first.status).toBe('content_filtered');
+    const sentNext = JSON.stringify(model.requests[2]!.messages);
+    expect(sentNext).not.toContain('delivered');
+    expect(sentNext).toContain('get_order_details');
   });
 
   it('does not present a filtered completion as an answer', async () => {
