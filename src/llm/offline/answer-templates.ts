@@ -1,5 +1,6 @@
 import type { PostalAddress } from './entities';
 import type {
+  AvatarResult,
   OrderDetails,
   OrderItem,
   PaymentMethodDetails,
@@ -524,6 +525,34 @@ export function unknownReply(canTransfer: boolean): string {
 
 export function cannotDoHere(canTransfer: boolean): string {
   return `Sorry, I'm the offline assistant and I can't do that here.${canTransfer ? ` ${PERSON_OFFER}` : ''}`;
+}
+
+/** Asked when the customer wants an avatar but did not say what it should show. */
+export function askAvatarDescription(): string {
+  return 'Happy to make you an avatar! What should your avatar show? For example: "a fox astronaut".';
+}
+
+export function avatarCreated(result: AvatarResult): string {
+  const made =
+    result.note === undefined
+      ? `Here's your new avatar: ${result.description}.`
+      : `Here's your new avatar. I can't draw right now, so I picked one from our avatar library for "${result.description}" rather than drawing it.`;
+  const kept =
+    result.saved_to === 'customer_profile'
+      ? "It's saved to your profile."
+      : "It's kept for this conversation; once you're verified, new avatars are saved to your profile.";
+  const left = result.avatars_left_today === 0 ? ' That was your last new avatar for today.' : '';
+  return `${made} ${kept}${left}`;
+}
+
+export function avatarFailed(reason: string): string {
+  if (/daily limit/iu.test(reason)) {
+    return "You've reached today's limit for new avatars, so I've kept your current one. You can make a new one tomorrow.";
+  }
+  if (/safety filter/iu.test(reason)) {
+    return "I'm sorry, I can't make an avatar from that description. Would you like to try a different one?";
+  }
+  return "Sorry, I couldn't make your avatar right now. Please try again in a little while.";
 }
 
 export function cannotTransfer(): string {

@@ -14,6 +14,7 @@ import {
   type PostalAddress,
   buildSearchQuery,
   extractAddress,
+  extractAvatarDescription,
   extractCancelReason,
   extractEmails,
   extractName,
@@ -28,6 +29,7 @@ import { type Intent, type TaskIntent, isTaskIntent, WRITE_INTENTS } from './int
 import {
   type OrderDetails,
   type UserDetails,
+  AvatarResult,
   OrderDetails as OrderDetailsSchema,
   PolicySearchResult,
   ProductDetails,
@@ -70,6 +72,7 @@ export const WRITE_TOOLS: ReadonlySet<string> = new Set([
 ]);
 
 const TRANSFER_TOOL = 'transfer_to_human_agents';
+const AVATAR_TOOL = 'create_profile_avatar';
 /** The most orders looked up at once to choose one or list them: a customer's recent history, bounded. */
 const ORDERS_LOOKED_UP_MAX = 5;
 /** Failed identity lookups after which the assistant stops asking and offers a person. */
@@ -86,6 +89,7 @@ type Question =
   | 'payment'
   | 'item'
   | 'variant'
+  | 'avatar_description'
   | 'anything_else';
 
 /** A request the conversation is working towards, and the customer messages that state and complete it. */
@@ -311,7 +315,12 @@ class Dialogue {
     const text = this.view.lastUserText;
     const question = this.questionBefore(turn);
     const goal = this.currentGoal();
+    if (question === 'avatar_description' && answersAvatarQuestion(intent)) {
+      return this.avatar(extractAvatarDescription(text) ?? text.trim());
+    }
     switch (intent) {
+      case 'avatar':
+        return this.avatar(extractAvatarDescription(text));
       case 'greeting':
         if (this.verifiedUserId === null && hasIdentityDetails(text))
           return this.verification(goal);
@@ -353,6 +362,13 @@ class Dialogue {
     }
   }
 
+  /** A profile picture: drawn when the customer said what it should show, else they are asked. */
+  private avatar(description: string | null): Step {
+    if (!this.tools.has(AVATAR_TOOL)) return this.text(say.cannotDoHere(this.canTransfer));
+    if (description === null) return this.text(say.askAvatarDescription());
+    return this.call(AVATAR_TOOL, { description });
+  }
+
   private onYesOrNo(intent: 'affirm' | 'deny', question: Question | null, goal: Goal | null): Step {
     if (question === 'person_offer') {
       return intent === 'affirm' ? this.transfer() : this.text(say.denyWithoutQuestion());
@@ -374,6 +390,15 @@ class Dialogue {
       (record) => WRITE_TOOLS.has(record.call.name) && record.result !== null,
     );
     if (write !== undefined) return this.writeResult(write);
+    const avatar = batch.find(
+      (record) => record.call.name === AVATAR_TOOL && record.result !== null,
+    );
+    if (avatar?.result != null) {
+      const made = parseResult(AvatarResult, avatar.result);
+      return this.text(
+        made === null ? say.avatarFailed(errorText(avatar.result)) : say.avatarCreated(made),
+      );
+    }
     const transfer = batch.find((record) => record.call.name === TRANSFER_TOOL);
     if (transfer !== undefined) {
       return this.text(
@@ -1059,9 +1084,21 @@ function readQuestion(text: string): Question | null {
     )
   )
     return 'variant';
+  if (/what should your avatar show/iu.test(text)) return 'avatar_description';
   if (text.includes(say.ANYTHING_ELSE) || /what can I (?:help you with|do for you)/iu.test(text))
     return 'anything_else';
   return null;
+}
+
+/** After "what should your avatar show?", anything but a no, a goodbye or a request for a person describes it. */
+function answersAvatarQuestion(intent: Intent): boolean {
+  return (
+    intent !== 'deny' &&
+    intent !== 'goodbye' &&
+    intent !== 'thanks' &&
+    intent !== 'talk_to_person' &&
+    intent !== 'verify'
+  );
 }
 
 function isSlotQuestion(question: Question | null): boolean {

@@ -467,6 +467,34 @@ export function buildSearchQuery(text: string): string {
  * The text as the classifier sees it: identifiers become placeholder words, so "#W2378156" and "W 237 8156"
  * look the same to it, and no customer data is part of what it learns.
  */
+/** Asks for a profile picture, in the words customers use for one. */
+const AVATAR_WORDS = /\b(?:avatar|pfp|profile\s+(?:picture|pic|photo|image))\b/iu;
+
+/** Whether a message asks about a profile picture ("make me an avatar of …", "change my pfp"). */
+export function mentionsAvatar(text: string): boolean {
+  return AVATAR_WORDS.test(text);
+}
+
+/**
+ * What a request for an avatar says it should show: "make me an avatar of a fox astronaut, please" gives
+ * "a fox astronaut". Null when the message names nothing to draw ("can I get a new avatar?").
+ */
+export function extractAvatarDescription(text: string): string | null {
+  const match =
+    /\b(?:avatar|pfp|profile\s+(?:picture|pic|photo|image)|picture|image|drawing)\b[\s,:-]*(?:(?:that|which)\s+(?:is|shows|looks\s+like)|should\s+be|of|with|showing|featuring|like|as|to(?:\s+be)?)\s+(.+)$/iu.exec(
+      text,
+    ) ??
+    /\b(?:avatar|pfp|profile\s+(?:picture|pic|photo|image))\b\s*(?:please\s*)?[:-]\s*(.+)$/iu.exec(
+      text,
+    );
+  const description = match?.[1]
+    ?.replace(/\s*(?:,?\s*please|,?\s*thanks?(?:\s+you)?)?\s*[.!?]*\s*$/iu, '')
+    .trim();
+  if (description === undefined || description.replace(/[^\p{L}\p{N}]/gu, '').length < 2)
+    return null;
+  return description.slice(0, 300);
+}
+
 export function normalizeForClassification(text: string): string {
   return text
     .replace(EMAIL_PATTERN, ' email ')

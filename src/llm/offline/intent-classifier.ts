@@ -2,7 +2,13 @@ import { containerBootstrap } from '@nlpjs/core';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { Nlp } from '@nlpjs/nlp';
 import { AppError } from '../../shared/errors';
-import { extractEmails, extractOrderIds, extractZip, normalizeForClassification } from './entities';
+import {
+  extractEmails,
+  extractOrderIds,
+  extractZip,
+  mentionsAvatar,
+  normalizeForClassification,
+} from './entities';
 import { INTENTS, isIntent, type Intent } from './intents';
 import { TRAINING_CORPUS } from './training-corpus';
 
@@ -69,6 +75,9 @@ export class IntentClassifier {
     const normalized = normalizeForClassification(text);
     if (normalized.replace(/[^\p{L}\p{N}]/gu, '') === '') return { intent: 'unknown', score: 1 };
     if (isIdentityOnly(text)) return { intent: 'verify', score: 1 };
+    // "Avatar" and "profile picture" mean nothing else here; a rule is surer than the classifier on rare words.
+    if (mentionsAvatar(text) && extractOrderIds(text).length === 0)
+      return { intent: 'avatar', score: 1 };
     const nlp = await this.model();
     const result = await nlp.classify(LOCALE, normalized);
     const best = result.classifications[0];

@@ -1,6 +1,7 @@
 /**
  * What the offline model recognises in a customer's message. `affirm` and `deny` are a plain yes or no said
  * when no change is waiting for confirmation (the confirmation gate in `conversation/` reads those itself).
+ * `avatar` asks for a profile picture ("make me an avatar of a fox astronaut").
  */
 export const INTENTS = [
   'verify',
@@ -21,6 +22,7 @@ export const INTENTS = [
   'goodbye',
   'affirm',
   'deny',
+  'avatar',
   'unknown',
 ] as const;
 

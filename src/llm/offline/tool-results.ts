@@ -145,6 +145,15 @@ export const PolicySearchResult = z.object({
 export type PolicySearchResult = z.infer<typeof PolicySearchResult>;
 
 /** True for a tool result that reports a failure, τ-bench style ("Error: order not found"). */
+/** `create_profile_avatar`'s result, as far as the answer uses it. */
+export const AvatarResult = z.object({
+  description: z.string(),
+  saved_to: z.string(),
+  avatars_left_today: z.number(),
+  note: z.string().optional(),
+});
+export type AvatarResult = z.infer<typeof AvatarResult>;
+
 export function isErrorResult(content: string): boolean {
   return /^\s*error\b/iu.test(content);
 }
