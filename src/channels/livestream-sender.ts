@@ -151,6 +151,8 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
   const trackings = new Map<string, Readonly<Record<string, unknown>>>();
   /** Policy passages found this turn, cited under the next answer. */
   let sources: readonly { title: string; section: string }[] = [];
+  /** Pictures made this turn (a new avatar), shown under the next answer like cards. */
+  let images: Extract<ReplyPart, { type: 'image' }>[] = [];
   /** Set when a streamed update fails or the stream ran its time: no more updates, the final says the rest. */
   let broken = false;
   /** Set when the channel stopped the stream (`onStreamStopped`): nothing more is sent for this turn's answers. */
@@ -352,6 +354,12 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
     });
   };
 
+  const sendImages = async () => {
+    const pending = images;
+    images = [];
+    for (const image of pending) await options.fallback(image);
+  };
+
   const sink: ReplyPartSink = (part: ReplyPart) => {
     switch (part.type) {
       case 'text-delta':
@@ -383,11 +391,16 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         sources = [];
         return enqueue(async () => {
           await closeStream(answer);
-          if (!stopped) await sendCardsFor(part.text);
+          if (stopped) return;
+          await sendCardsFor(part.text);
+          await sendImages();
         });
       }
       case 'sources':
         sources = part.sources;
+        return;
+      case 'image':
+        images.push(part);
         return;
       case 'order': {
         // Shown as a card under the answer that mentions the order; the stream goes on meanwhile.
@@ -416,7 +429,11 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
       cancelInformative();
       text = '';
       sentText = '';
-      return enqueue(() => closeStream(null));
+      return enqueue(async () => {
+        await closeStream(null);
+        // A picture whose answer never came (the turn failed after it was made) is still the customer's.
+        if (!stopped) await sendImages();
+      });
     },
   };
 }
