@@ -4,6 +4,7 @@ import path from 'node:path';
 import { countTokens } from 'gpt-tokenizer';
 import { SAMPLE_CUSTOMERS } from '../src/commerce/sample-data';
 import { buildSystemPrompt } from '../src/conversation/system-prompt';
+import { MOOD_SYSTEM_PROMPT } from '../src/conversation/model-mood-judge';
 import { openSqliteCommerceStore } from '../src/commerce/sqlite-commerce-store';
 import { createOrderTools } from '../src/tools/order';
 import { ToolRegistry } from '../src/tools/registry';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
  */
 function orderStatusResponder(request: RecordedRequest) {
   const messages = (request.body as { messages: { role: string; content: string | null }[] }).messages;
+  if (isMoodRequest(request)) return textReply('{"mood":"neutral","score":0}');
   const last = messages.at(-1)!;
   if (last.role === 'tool') return textReply(`Here is what I found: ${String(last.content).slice(0, 60)}`);
   if (String(messages[0]!.content).includes('not verified yet')) {
@@ -115,6 +117,12 @@ function orderStatusResponder(request: RecordedRequest) {
   const turn = messages.filter((message) => message.role === 'user').length;
   const orderId = customer.orderIds[turn % customer.orderIds.length]!;
   return toolCallReply([{ name: 'get_order_details', arguments: JSON.stringify({ order_id: orderId }) }]);
+}
+
+/** The mood judgement each turn sends alongside its own calls (MOOD_JUDGE=auto with a model). */
+function isMoodRequest(request: RecordedRequest): boolean {
+  const messages = (request.body as { messages: { content: unknown }[] }).messages;
+  return messages[0]?.content === MOOD_SYSTEM_PROMPT;
 }
 
 /** The same turns with the answer streamed slowly: a few seconds per answer, in chunks. */
@@ -321,7 +329,7 @@ async function measurePromptGrowth(model: FakeOpenAiServer, dataDir: string): Pr
   // Each turn of this conversation is exactly two model calls (one tool call, then the answer), and the turns
   // run one after another, so the first call of turn t (from 1) is request 2(t-1). Counting user messages
   // instead would undercount once the history budget trims old turns.
-  const requests = model.chatRequests();
+  const requests = model.chatRequests().filter((request) => !isMoodRequest(request));
   const firstOfTurn = (turn: number) => requests[2 * (turn - 1)];
   const tokens = (request: RecordedRequest | undefined) => {
     if (request === undefined) return Number.NaN;

@@ -5,6 +5,10 @@
 
   var config = JSON.parse(document.getElementById('chat-config').textContent);
   var statusLine = document.getElementById('chat-status');
+  // The assistant's generated avatar, drawn once by the server and kept (src/server/avatar-routes.ts).
+  var ASSISTANT_AVATAR_URL = '/avatars/assistant';
+  // The bot sends this event with `value.url` when the customer makes an avatar, or verifies and has one.
+  var PROFILE_AVATAR_EVENT = 'profile.avatar';
 
   document.getElementById('chat-title').textContent = config.assistantName;
   document.getElementById('chat-subtitle').textContent =
@@ -39,10 +43,42 @@
     });
   }
 
+  var styleOptions = {
+    botAvatarImage: ASSISTANT_AVATAR_URL,
+    // Shown only if the image fails; Web Chat also reads it out ("Bot Ava said").
+    botAvatarInitials: config.assistantName,
+    userAvatarInitials: 'You',
+    hideUploadButton: true,
+    accent: '#0f6cbd',
+    bubbleBorderRadius: 10,
+    bubbleFromUserBackground: '#e8f1fb',
+    bubbleFromUserBorderRadius: 10,
+  };
+  var render = null;
+
+  /** Only our own image addresses (or https ones) become the customer's avatar. */
+  function readProfileAvatar(activity) {
+    if (!activity || activity.type !== 'event' || activity.name !== PROFILE_AVATAR_EVENT)
+      return null;
+    var url = activity.value && activity.value.url;
+    if (typeof url !== 'string') return null;
+    return /^\/avatars\/[A-Za-z0-9_-]+$/.test(url) || /^https:\/\//.test(url) ? url : null;
+  }
+
   // Connection changes reach the page through Web Chat's store; customers see them in the status line.
   var store = window.WebChat.createStore({}, function () {
     return function (next) {
       return function (action) {
+        if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+          var avatar = readProfileAvatar(action.payload && action.payload.activity);
+          if (avatar && avatar !== styleOptions.userAvatarImage) {
+            styleOptions = Object.assign({}, styleOptions, { userAvatarImage: avatar });
+            // Rendering again with new style options updates Web Chat in place; not from inside a dispatch.
+            setTimeout(function () {
+              if (render) render();
+            }, 0);
+          }
+        }
         if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') showStatus('');
         if (action.type === 'DIRECT_LINE/RECONNECT_PENDING') showStatus('Reconnecting…');
         if (action.type === 'DIRECT_LINE/DISCONNECT_FULFILLED') {
@@ -58,25 +94,19 @@
     .then(function (issued) {
       var directLineOptions = { token: issued.token, webSocket: true };
       if (issued.domain) directLineOptions.domain = issued.domain;
-      window.WebChat.renderWebChat(
-        {
-          directLine: window.WebChat.createDirectLine(directLineOptions),
-          store: store,
-          locale: navigator.language || 'en-US',
-          styleOptions: {
-            botAvatarImage: '/webchat/avatar.svg',
-            // Shown only if the image fails; Web Chat also reads it out ("Bot Ava said").
-            botAvatarInitials: config.assistantName,
-            userAvatarInitials: 'You',
-            hideUploadButton: true,
-            accent: '#0f6cbd',
-            bubbleBorderRadius: 10,
-            bubbleFromUserBackground: '#e8f1fb',
-            bubbleFromUserBorderRadius: 10,
+      var directLine = window.WebChat.createDirectLine(directLineOptions);
+      render = function () {
+        window.WebChat.renderWebChat(
+          {
+            directLine: directLine,
+            store: store,
+            locale: navigator.language || 'en-US',
+            styleOptions: styleOptions,
           },
-        },
-        document.getElementById('webchat'),
-      );
+          document.getElementById('webchat'),
+        );
+      };
+      render();
       var input = document.querySelector('#webchat input, #webchat textarea');
       if (input) input.focus();
     })

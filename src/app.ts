@@ -2,20 +2,27 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Activity, CloudAdapter } from 'botbuilder';
 import { CareBot } from './bot/care-bot';
+import { AssistantAvatar } from './bot/assistant-avatar';
 import { CustomerConversationState } from './bot/customer-conversation-state';
 import { HandoffCoordinator } from './bot/handoff-coordinator';
+import { createMoodCoordinator } from './bot/mood-coordinator';
+import { createRecommendations } from './bot/recommendation-coordinator';
 import { createAdapter } from './bot/create-adapter';
 import { TranscriptMiddleware } from './bot/transcript-middleware';
 import { embeddedChannelAuthentication } from './bot/embedded-channel-auth';
 import { openCommerce } from './commerce/open-commerce';
 import type { CommerceStore } from './commerce/commerce-store';
-import type { AppConfig, ModelConfig } from './config/config';
+import type { AppConfig, ImageModelConfig, ModelConfig } from './config/config';
 import { TurnRunner } from './conversation/turn-runner';
 import { loadPolicyLibrary } from './knowledge/policy-library';
 import { MiniSearchPolicySearch } from './knowledge/minisearch-policy-search';
 import type { ChatModel } from './llm/chat-model';
 import { createOpenAiClient } from './llm/create-openai-client';
 import { FallbackChatModel } from './llm/fallback-chat-model';
+import { DiceBearImageGenerator, type DiceBearStyleName } from './llm/dicebear-image-generator';
+import { FallbackImageGenerator } from './llm/fallback-image-generator';
+import type { ImageGenerator } from './llm/image-generator';
+import { OpenAiImageGenerator } from './llm/openai-image-generator';
 import { OfflineChatModel } from './llm/offline/offline-chat-model';
 import { OpenAiChatModel } from './llm/openai-chat-model';
 import {
@@ -24,15 +31,19 @@ import {
 } from './directline/directline-server';
 import { TeamsAgentDesk } from './handoff/agent-desk';
 import { createAppServer, type AppServer } from './server/app-server';
+import { ASSISTANT_AVATAR_PATH, imagePath, registerAvatarRoutes } from './server/avatar-routes';
 import { registerWebChatRoutes } from './server/web-chat-routes';
 import type { Logger } from './shared/logger';
 import { createStorage } from './storage/create-storage';
 import type { ManagedStorage } from './storage/managed-storage';
 import type { ManagedTranscriptStore } from './storage/managed-transcript-store';
 import { DAY_MS, startRetentionSweep, type RetentionSweep } from './storage/retention-sweep';
+import { SqliteImageStore } from './storage/sqlite-image-store';
 import { SqliteTranscriptStore } from './storage/sqlite-transcript-store';
 import { createOrderTools } from './tools/order';
 import { ToolRegistry } from './tools/registry';
+import { CustomerProfiles } from './tools/profile/customer-profiles';
+import { createProfileAvatarTool } from './tools/profile/create-profile-avatar';
 import { createSearchPoliciesTool } from './tools/search-policies';
 
 /** The bot's id on the embedded Direct Line (real channels give their own). */
@@ -97,11 +108,21 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       path: path.join(config.dataDir, 'state.sqlite'),
     });
     opened.push(() => storage.close());
+    const images = new SqliteImageStore({ path: path.join(config.dataDir, 'images.sqlite'), now });
+    opened.push(() => images.close());
+    const profiles = new CustomerProfiles(storage);
     const transcripts = config.transcripts.enabled ? openTranscripts(config, logger, now) : null;
     if (transcripts !== null) opened.push(transcripts.close);
     const policyDocumentsDir = config.assistant.policyDocumentsDir;
     const library = await loadPolicyLibrary({ directory: policyDocumentsDir });
     const { model, primary: primaryModel } = createChatModel(config.model, logger);
+    const assistantAvatar = new AssistantAvatar({
+      generator: createImageGenerator(config.images.model, { style: 'lorelei', logger }),
+      store: images,
+      prompt: config.images.assistantAvatarPrompt,
+      logger,
+    });
+    const customerAvatarsPerDay = config.images.customerAvatarsPerDay;
 
     const tools = new ToolRegistry(
       [
@@ -117,6 +138,17 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
               ? undefined
               : library.documents.map((document) => document.title),
         }),
+        ...(customerAvatarsPerDay === 0
+          ? []
+          : [
+              createProfileAvatarTool({
+                images: createImageGenerator(config.images.model, { style: 'thumbs', logger }),
+                store: images,
+                profiles,
+                perDay: customerAvatarsPerDay,
+                imageUrl: imagePath,
+              }),
+            ]),
       ],
       { logger },
     );
@@ -151,6 +183,28 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       },
       now,
     });
+    // Product vectors are computed at the first offer, not here, and kept in DATA_DIR for later starts.
+    const recommendations = config.recommendations.enabled
+      ? createRecommendations({
+          model: config.model,
+          embeddings: config.recommendations.embeddings,
+          dataDir: config.dataDir,
+          commerce,
+          storage,
+          logger,
+          now,
+        })
+      : null;
+    if (recommendations !== null) opened.push(() => recommendations.close());
+    const mood = createMoodCoordinator({
+      judge: config.mood.judge,
+      model: primaryModel,
+      ...(config.model.provider === 'offline'
+        ? {}
+        : { configuredReasoningEffort: config.model.reasoningEffort }),
+      logger,
+      now,
+    });
     const bot = new CareBot({
       conversationState: new CustomerConversationState(storage),
       turnRunner,
@@ -171,9 +225,19 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         logger,
         now,
       }),
+      ...(mood === null ? {} : { mood }),
+      ...(recommendations === null ? {} : { recommendations: recommendations.coordinator }),
       ...(config.teamsSignInVerification
         ? { identifyBySignIn: (email: string) => commerce.findCustomerIdByEmail(email) }
         : {}),
+      publicBaseUrl: config.publicBaseUrl,
+      // Teams draws PNG and JPEG, not the offline library's SVG: cards get the avatar when a model draws it.
+      assistantAvatarUrl:
+        config.publicBaseUrl === null || config.images.model.provider === 'offline'
+          ? null
+          : `${config.publicBaseUrl}${ASSISTANT_AVATAR_PATH}`,
+      profileAvatarUrl: async (customerId) =>
+        (await profiles.avatarOf({ customerId, conversationId: '' }))?.url ?? null,
     });
     const server = createAppServer({
       adapter,
@@ -213,6 +277,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
               }),
         })
       : null;
+    registerAvatarRoutes(server.server, {
+      logger,
+      assistantAvatar: () => assistantAvatar.get(),
+      findImage: (id) => images.get(id),
+    });
     await registerWebChatRoutes(server.server, {
       logger,
       assistantName: config.assistant.name,
@@ -225,6 +294,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 
     const port = await server.start({ port: config.port, host: config.host });
     selfBaseUrl = `http://${loopbackHost(config.host)}:${port}`;
+    // Drawn now (once; later starts reuse it), so the first visitor's page does not wait for the image model.
+    assistantAvatar.prepare();
     if (anonymous) {
       logger.warn(
         { host: config.host },
@@ -252,8 +323,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           directLine?.close();
           await server.stop();
           await storage.close();
+          await images.close();
           await transcripts?.close();
           await commerce.close();
+          await recommendations?.close();
         })();
         return stopping;
       },
@@ -344,6 +417,51 @@ function createChatModel(
       : primary,
     primary,
   };
+}
+
+/** Image requests wait this long for the model per attempt: gpt-image takes seconds, a turn has a minute. */
+const IMAGE_MODEL_TIMEOUT_MS = 45_000;
+
+/**
+ * The configured image model, with the offline avatar library (in `style`) as its fallback unless that is
+ * turned off; the library alone without an image model.
+ */
+function createImageGenerator(
+  config: ImageModelConfig,
+  options: { style: DiceBearStyleName; logger: Logger },
+): ImageGenerator {
+  const library = new DiceBearImageGenerator({ style: options.style });
+  if (config.provider === 'offline') return library;
+  const bundle =
+    config.provider === 'azure'
+      ? createOpenAiClient({
+          provider: 'azure',
+          endpoint: config.endpoint,
+          apiVersion: config.apiVersion,
+          deployment: config.deployment,
+          apiKey: config.apiKey,
+          timeoutMs: IMAGE_MODEL_TIMEOUT_MS,
+          maxRetries: 1,
+          logger: options.logger,
+        })
+      : createOpenAiClient({
+          provider: 'openai',
+          model: config.model,
+          apiKey: config.apiKey,
+          baseURL: config.baseURL,
+          timeoutMs: IMAGE_MODEL_TIMEOUT_MS,
+          maxRetries: 1,
+          logger: options.logger,
+        });
+  const primary = new OpenAiImageGenerator({
+    client: bundle.client,
+    provider: bundle.provider,
+    model: bundle.model,
+    logger: options.logger,
+  });
+  return config.fallbackToOffline
+    ? new FallbackImageGenerator({ primary, fallback: library, logger: options.logger })
+    : primary;
 }
 
 function welcomeText(config: Readonly<AppConfig>): string {

@@ -21,7 +21,8 @@ import {
   readConfirmationValue,
 } from '../channels/confirmation-card';
 import { createLivestreamSender, teamsLivestreamOptions } from '../channels/livestream-sender';
-import { createReplySender } from '../channels/reply-sender';
+import { withAssistantAvatar } from '../channels/card-avatar';
+import { createReplySender, imageLocation, profileAvatarEvent } from '../channels/reply-sender';
 import { createConversationData, type ConversationData } from '../conversation/conversation-state';
 import type { TurnOutcome, TurnRunner } from '../conversation/turn-runner';
 import { DESK_MESSAGES, type TeamsAgentDesk } from '../handoff/agent-desk';
@@ -29,6 +30,8 @@ import { redactSensitiveText } from '../privacy';
 import type { Logger } from '../shared/logger';
 import { customerStateKey } from './customer-conversation-state';
 import type { HandoffCoordinator } from './handoff-coordinator';
+import type { MoodCoordinator } from './mood-coordinator';
+import type { RecommendationCoordinator } from './recommendation-coordinator';
 import { KeyedLock } from './keyed-lock';
 
 /** Longer messages are refused: nobody types this much about an order, and it bounds the cost of a turn. */
@@ -71,11 +74,24 @@ export interface CareBotOptions {
   desk?: TeamsAgentDesk;
   /** Sends customers to the desk and back; required with `desk`. */
   handoff?: HandoffCoordinator;
+  /** Judges each customer message's mood alongside the turn and offers a person on a sharp turn to anger. */
+  mood?: MoodCoordinator;
+  /** Suggests products at the close of a happy conversation, and takes a "No thanks". */
+  recommendations?: RecommendationCoordinator;
   /**
    * Verifies a Teams customer by the email of their Teams sign-in: returns the customer id for an email, or
    * null. Absent: Teams customers verify in conversation like everyone else.
    */
   identifyBySignIn?: (email: string) => Promise<string | null>;
+  /** The server's public origin (`PUBLIC_BASE_URL`): images in Teams and on other channels need it. */
+  publicBaseUrl?: string | null;
+  /** The assistant's avatar as an absolute URL, shown in the header of its Teams cards; null: none. */
+  assistantAvatarUrl?: string | null;
+  /**
+   * Where a verified customer's profile avatar is served, or null: a Web Chat customer who verifies is then
+   * shown with the avatar they made in an earlier conversation.
+   */
+  profileAvatarUrl?: (customerId: string) => Promise<string | null>;
 }
 
 /** The one bot for every channel: it turns activities into conversation turns and reply parts into activities. */
@@ -250,6 +266,20 @@ export class CareBot extends TeamsActivityHandler {
     return { ...data, signInChecked: true, ...(customerId === null ? {} : { customerId }) };
   }
 
+  /** Tells the web page of a customer who just verified which avatar their profile has, if any. */
+  private async showProfileAvatar(context: TurnContext, customerId: string): Promise<void> {
+    const path = await this.options.profileAvatarUrl?.(customerId).catch((error: unknown) => {
+      this.options.logger.warn({ error }, 'profile-avatar-lookup-failed');
+      return null;
+    });
+    if (path === undefined || path === null) return;
+    const url = imageLocation(path, {
+      kind: 'webchat',
+      publicBaseUrl: this.options.publicBaseUrl ?? null,
+    });
+    if (url !== null) await context.sendActivity(profileAvatarEvent(url));
+  }
+
   /** One customer turn; `pressed` is a Teams confirmation card's answer. Null when no turn ran. */
   private async runCustomerTurn(
     context: TurnContext,
@@ -265,6 +295,22 @@ export class CareBot extends TeamsActivityHandler {
       channelId: activity.channelId,
     });
 
+    // A "No thanks" to suggested products (its button posts no text) is answered without a model turn.
+    // A conversation with no state yet has had no offer; reading without a default keeps it stateless.
+    const current =
+      this.options.recommendations === undefined || confirmation !== null
+        ? undefined
+        : await this.conversationData.get(context);
+    if (this.options.recommendations !== undefined && current !== undefined) {
+      const declined = await this.options.recommendations.handleDecline(context, current, {
+        text: text === null ? null : redactSensitiveText(text).text,
+        logger,
+      });
+      if (declined !== null) {
+        await this.conversationData.set(context, declined);
+        return null;
+      }
+    }
     if (confirmation === null && (text === null || text === '')) {
       await context.sendActivity(BOT_MESSAGES.textOnly);
       return null;
@@ -279,9 +325,10 @@ export class CareBot extends TeamsActivityHandler {
       kind,
       await this.conversationData.get(context, createConversationData()),
     );
+    // The customer's words without card numbers: what people at the desk and the mood judge may read.
+    const redacted = text === null ? null : redactSensitiveText(text).text;
     if (this.options.handoff !== undefined) {
-      // While people have the conversation, the customer's words go to them (without card numbers).
-      const redacted = text === null ? null : redactSensitiveText(text).text;
+      // While people have the conversation, the customer's words go to them.
       const before = await this.options.handoff.beforeTurn(context, data, redacted);
       data = before.data;
       if (before.kind === 'with-people') {
@@ -298,13 +345,22 @@ export class CareBot extends TeamsActivityHandler {
       kind === 'voice'
         ? () => undefined
         : keepTyping(context, this.options.typingDelayMs ?? TYPING_DELAY_MS);
+    const avatarUrl = kind === 'teams' ? (this.options.assistantAvatarUrl ?? null) : null;
     const send = (reply: Partial<Activity>) => {
       // Once an answer streams, the stream shows the assistant at work: a bare typing indicator between its
       // updates would only spend the channel's rate limit.
       if (isStreamUpdate(reply)) stopTyping();
-      return context.sendActivity(reply);
+      return context.sendActivity(
+        avatarUrl === null
+          ? reply
+          : withAssistantAvatar(reply, avatarUrl, this.options.assistantName ?? 'Assistant'),
+      );
     };
-    const plain = createReplySender({ kind, send });
+    const plain = createReplySender({
+      kind,
+      send,
+      publicBaseUrl: this.options.publicBaseUrl ?? null,
+    });
     // Pressing Stop on a Teams stream ends the turn: the model stops writing an answer nobody will see.
     const streamStop = new AbortController();
     const replies =
@@ -327,6 +383,8 @@ export class CareBot extends TeamsActivityHandler {
                 })
               : {}),
           });
+    // Judged while the turn runs, so the answer never waits for it; settled once the answer is out.
+    const mood = redacted === null ? null : (this.options.mood?.start(redacted) ?? null);
     let finished = false;
     try {
       const outcome = await this.options.turnRunner.run(
@@ -343,13 +401,36 @@ export class CareBot extends TeamsActivityHandler {
       );
       finished = true;
       await replies.finish();
+      // The answer is out: what follows (the handoff, the mood) must not show the assistant typing again.
+      stopTyping();
       if (streaming !== null)
         await this.shownCards.set(context, [...shownCards].slice(-SHOWN_CARDS_KEPT));
-      const next =
+      let next =
         this.options.handoff === undefined
           ? outcome.data
           : await this.options.handoff.afterTurn(context, outcome);
+      if (mood !== null) {
+        next = await mood.finish(context, next, {
+          kind,
+          handoffRequested: outcome.handoff !== null,
+          logger,
+        });
+      }
+      if (this.options.recommendations !== undefined) {
+        // After the mood is settled: the closing message's mood counts.
+        next = await this.options.recommendations.afterTurn(context, {
+          data: next,
+          text,
+          status: outcome.status,
+          kind,
+          send,
+          logger,
+        });
+      }
       await this.conversationData.set(context, next);
+      if (kind === 'webchat' && data.customerId === null && outcome.data.customerId !== null) {
+        await this.showProfileAvatar(context, outcome.data.customerId);
+      }
       logger.info(
         {
           status: outcome.status,
@@ -362,6 +443,7 @@ export class CareBot extends TeamsActivityHandler {
       return outcome;
     } finally {
       stopTyping();
+      mood?.cancel();
       // A turn that failed half-way must not leave a half-streamed answer on the customer's screen.
       if (!finished) await replies.finish().catch(() => undefined);
     }

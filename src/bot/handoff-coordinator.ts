@@ -39,7 +39,8 @@ export type BeforeTurn =
 /**
  * Between the bot and the agent desk: sends a customer's messages to people while a case is open, gives the
  * conversation back to the assistant when it closes, and decides after each turn whether to call people in
- * (the model asked, or the assistant keeps failing). The mood feature calls {@link escalate} directly.
+ * (the model asked, or the assistant keeps failing). The mood feature only offers a person (see
+ * `MoodCoordinator`); the customer's answer then comes back here as a request.
  */
 export class HandoffCoordinator {
   private readonly now: () => Date;

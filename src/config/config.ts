@@ -83,6 +83,23 @@ export const EnvironmentSchema = z.object({
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-5-mini'),
 
+  // Images (avatars): an image model when one is named, else the offline avatar library (DiceBear).
+  AZURE_OPENAI_IMAGE_DEPLOYMENT: optionalText,
+  // gpt-image models need a newer api-version than chat's GA one on Azure's dated API.
+  AZURE_OPENAI_IMAGE_API_VERSION: z.string().trim().min(1).default('2025-04-01-preview'),
+  OPENAI_IMAGE_MODEL: optionalText,
+  ASSISTANT_AVATAR_PROMPT: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1_000)
+    .default(
+      'A warm, friendly portrait of a customer-service assistant, head and shoulders, smiling, flat illustration, soft blue background, no text',
+    ),
+  // 0 turns customers' avatars off.
+  AVATAR_DAILY_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+
   WEB_PAGE_ENABLED: booleanFlag(true),
   WEBCHAT_BUNDLE_URL: z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional(),
   DIRECT_LINE_EMBEDDED: z
@@ -107,6 +124,12 @@ export const EnvironmentSchema = z.object({
   // At most a century: a larger number of days is a typo, and would overflow the date arithmetic.
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).default(30),
 
+  // Product suggestions at the close of a happy conversation, from embeddings of the catalogue computed once.
+  RECOMMENDATIONS_ENABLED: booleanFlag(true),
+  // Empty with Azure: product embeddings are lexical vectors, computed offline.
+  AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalText,
+  OPENAI_EMBEDDING_MODEL: z.string().trim().min(1).default('text-embedding-3-small'),
+
   // The agent desk: a Teams channel of the agents' team, learned when the bot is installed in a team.
   AGENT_DESK_TEAM_ID: optionalText,
   AGENT_DESK_CHANNEL_ID: optionalText,
@@ -121,6 +144,11 @@ export const EnvironmentSchema = z.object({
   // Teams asks for 1.5 to 2 s between streamed updates; its rate limit (8 sends in 2 s per conversation) sets
   // the floor.
   TEAMS_STREAM_INTERVAL_MS: z.coerce.number().int().min(250).default(1500),
+
+  // Who judges each customer message's mood: auto = the configured model, or the lexicon offline.
+  MOOD_JUDGE: z
+    .enum(['auto', 'model', 'lexicon', 'off'], { message: 'must be auto, model, lexicon or off' })
+    .default('auto'),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -149,6 +177,43 @@ export type ModelConfig =
       fallbackToOffline: boolean;
     };
 
+/**
+ * Where images come from. An image model is used when one is named for the chat model's provider; the
+ * offline avatar library (DiceBear) otherwise, and as the fallback while the model is down.
+ */
+export type ImageModelConfig =
+  | { provider: 'offline' }
+  | {
+      provider: 'azure';
+      endpoint: string;
+      apiKey: string | undefined;
+      apiVersion: string;
+      deployment: string;
+      fallbackToOffline: boolean;
+    }
+  | {
+      provider: 'openai';
+      apiKey: string | undefined;
+      baseURL: string | undefined;
+      model: string;
+      fallbackToOffline: boolean;
+    };
+
+/**
+ * Where embeddings come from: the chat provider's embeddings model (an Azure embeddings deployment, or an OpenAI
+ * model), or lexical vectors computed offline (offline, and on Azure without an embeddings deployment).
+ */
+export type EmbeddingsConfig =
+  | { provider: 'offline' }
+  | {
+      provider: 'azure';
+      endpoint: string;
+      apiKey: string | undefined;
+      apiVersion: string;
+      deployment: string;
+    }
+  | { provider: 'openai'; apiKey: string | undefined; baseURL: string | undefined; model: string };
+
 /** Sent to reasoning models only; `default` sends nothing and leaves the model's own default. */
 export type ReasoningEffort = 'default' | 'minimal' | 'low' | 'medium' | 'high';
 
@@ -167,6 +232,19 @@ export interface AppConfig {
   dataDir: string;
   bot: BotAuthConfig;
   model: ModelConfig;
+  /** Generated avatars: the assistant's, and those customers ask for. */
+  images: {
+    model: ImageModelConfig;
+    /** What the assistant's avatar shows; it is drawn once and kept until this or the image model changes. */
+    assistantAvatarPrompt: string;
+    /** Avatars one customer (or one unverified conversation) may have made per UTC day; 0 turns them off. */
+    customerAvatarsPerDay: number;
+  };
+  /**
+   * The public https origin of this server (`https://bot.contoso.com`), for links that leave it: images in
+   * Teams messages and the assistant's avatar on Teams cards. Null: only the web page shows images.
+   */
+  publicBaseUrl: string | null;
   web: {
     /** Serve the chat page at `/`. */
     pageEnabled: boolean;
@@ -210,11 +288,27 @@ export interface AppConfig {
     /** Least time between two streamed updates of an answer in a Teams personal chat. */
     teamsIntervalMs: number;
   };
+  /**
+   * Suggestions of products like those the customer bought, at the natural close of a resolved conversation with
+   * a satisfied customer (judged by the configured model, or offline from the mood and what happened).
+   */
+  recommendations: {
+    enabled: boolean;
+    /** Product embeddings: computed once per product and model, kept in `<dataDir>/product-vectors.sqlite`. */
+    embeddings: EmbeddingsConfig;
+  };
   transcripts: {
     /** Keep a redacted transcript of every conversation in `<dataDir>/transcripts.sqlite`. */
     enabled: boolean;
     /** A transcript with no activity for this many days is deleted as a whole. */
     retentionDays: number;
+  };
+  mood: {
+    /**
+     * Who judges each customer message's mood (`MOOD_JUDGE`, `auto` resolved): the configured GPT model (the
+     * lexicon when it fails or is slow), the sentiment lexicon alone, or nobody.
+     */
+    judge: 'model' | 'lexicon' | 'off';
   };
 }
 
@@ -234,6 +328,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const bot = resolveBotAuth(values, problems);
   const model = resolveModel(values, problems);
   const embeddedDirectLine = resolveEmbeddedDirectLine(values, bot);
+  if (values.MOOD_JUDGE === 'model' && model.provider === 'offline') {
+    problems.push({ key: 'MOOD_JUDGE', problem: 'model needs a configured model (LLM_PROVIDER)' });
+  }
   if (problems.length > 0) throw configError(problems);
 
   return deepFreeze({
@@ -245,6 +342,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     dataDir: values.DATA_DIR,
     bot,
     model,
+    images: {
+      model: resolveImageModel(values, model),
+      assistantAvatarPrompt: values.ASSISTANT_AVATAR_PROMPT,
+      customerAvatarsPerDay: values.AVATAR_DAILY_LIMIT,
+    },
+    publicBaseUrl:
+      values.PUBLIC_BASE_URL === undefined ? null : values.PUBLIC_BASE_URL.replace(/\/+$/u, ''),
     web: {
       pageEnabled: values.WEB_PAGE_ENABLED,
       webChatBundleUrl: values.WEBCHAT_BUNDLE_URL ?? null,
@@ -276,9 +380,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     streaming: {
       teamsIntervalMs: values.TEAMS_STREAM_INTERVAL_MS,
     },
+    recommendations: {
+      enabled: values.RECOMMENDATIONS_ENABLED,
+      embeddings: resolveEmbeddings(values, model),
+    },
     transcripts: {
       enabled: values.TRANSCRIPTS_ENABLED,
       retentionDays: values.TRANSCRIPT_RETENTION_DAYS,
+    },
+    mood: {
+      judge:
+        values.MOOD_JUDGE === 'auto'
+          ? model.provider === 'offline'
+            ? 'lexicon'
+            : 'model'
+          : values.MOOD_JUDGE,
     },
   });
 }
@@ -390,6 +506,52 @@ function resolveModel(
   }
 }
 
+/** The image model of the chat model's provider when one is named; the offline avatar library otherwise. */
+function resolveImageModel(values: Environment, model: ModelConfig): ImageModelConfig {
+  if (model.provider === 'azure' && values.AZURE_OPENAI_IMAGE_DEPLOYMENT !== undefined) {
+    return {
+      provider: 'azure',
+      endpoint: model.endpoint,
+      apiKey: model.apiKey,
+      apiVersion: values.AZURE_OPENAI_IMAGE_API_VERSION,
+      deployment: values.AZURE_OPENAI_IMAGE_DEPLOYMENT,
+      fallbackToOffline: model.fallbackToOffline,
+    };
+  }
+  if (model.provider === 'openai' && values.OPENAI_IMAGE_MODEL !== undefined) {
+    return {
+      provider: 'openai',
+      apiKey: model.apiKey,
+      baseURL: model.baseURL,
+      model: values.OPENAI_IMAGE_MODEL,
+      fallbackToOffline: model.fallbackToOffline,
+    };
+  }
+  return { provider: 'offline' };
+}
+
+/** The chat provider's embeddings model when there is one to use; lexical vectors otherwise. */
+function resolveEmbeddings(values: Environment, model: ModelConfig): EmbeddingsConfig {
+  if (model.provider === 'azure' && values.AZURE_OPENAI_EMBEDDING_DEPLOYMENT !== undefined) {
+    return {
+      provider: 'azure',
+      endpoint: model.endpoint,
+      apiKey: model.apiKey,
+      apiVersion: model.apiVersion,
+      deployment: values.AZURE_OPENAI_EMBEDDING_DEPLOYMENT,
+    };
+  }
+  if (model.provider === 'openai') {
+    return {
+      provider: 'openai',
+      apiKey: model.apiKey,
+      baseURL: model.baseURL,
+      model: values.OPENAI_EMBEDDING_MODEL,
+    };
+  }
+  return { provider: 'offline' };
+}
+
 function configError(problems: { key: string; problem: string }[]): AppError {
   const lines = problems.map(({ key, problem }) => `  ${key}: ${problem}`);
   return new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`, {
@@ -409,6 +571,17 @@ export function describeConfig(config: Readonly<AppConfig>): Record<string, unkn
     dataDir: config.dataDir,
     bot: { ...config.bot, appPassword: config.bot.appPassword === undefined ? 'unset' : 'set' },
     model,
+    images: {
+      ...config.images,
+      model:
+        config.images.model.provider === 'offline'
+          ? config.images.model
+          : {
+              ...config.images.model,
+              apiKey: config.images.model.apiKey === undefined ? 'unset' : 'set',
+            },
+    },
+    publicBaseUrl: config.publicBaseUrl,
     web: {
       ...config.web,
       directLineSecret: config.web.directLineSecret === undefined ? 'unset' : 'set',
@@ -418,7 +591,18 @@ export function describeConfig(config: Readonly<AppConfig>): Record<string, unkn
     teamsSignInVerification: config.teamsSignInVerification,
     teams: config.teams,
     streaming: config.streaming,
+    recommendations: {
+      enabled: config.recommendations.enabled,
+      embeddings:
+        config.recommendations.embeddings.provider === 'offline'
+          ? config.recommendations.embeddings
+          : {
+              ...config.recommendations.embeddings,
+              apiKey: config.recommendations.embeddings.apiKey === undefined ? 'unset' : 'set',
+            },
+    },
     transcripts: config.transcripts,
+    mood: config.mood,
   };
 }
 

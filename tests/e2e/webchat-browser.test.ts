@@ -134,4 +134,49 @@ describeWithBrowser('the chat page in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  /** An image as the page has it; the project's TypeScript has no DOM types. */
+  interface PageImage {
+    complete: boolean;
+    naturalWidth: number;
+    getAttribute(name: string): string | null;
+  }
+
+  /** Waits until the `src` attributes (relative stays relative) of the chat's loaded images satisfy `check`. */
+  async function waitForImages(page: Page, check: (sources: string[]) => boolean): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    let sources: string[] = [];
+    while (Date.now() < deadline) {
+      sources = await page
+        .locator('#webchat img')
+        .evaluateAll((images) =>
+          (images as unknown as PageImage[])
+            .filter((image) => image.complete && image.naturalWidth > 0)
+            .map((image) => image.getAttribute('src') ?? ''),
+        );
+      if (check(sources)) return;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`the chat's images never matched; they are: ${sources.join(', ')}`);
+  }
+
+  it("shows the assistant's generated avatar, and the customer's own once they make one", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    await page.goto(assistant.url);
+    await waitForText(page, /after-sales assistant/);
+    await waitForImages(page, (sources) => sources.includes('/avatars/assistant'));
+
+    await send(page, 'make me an avatar of a fox astronaut');
+    await waitForText(page, /new avatar/);
+    // The avatar appears twice: as the picture in the answer, and beside the customer's own messages.
+    await waitForImages(page, (sources) => {
+      const customer = sources.filter((source) => /^\/avatars\/[\w-]{22}$/u.test(source));
+      return customer.length >= 2 && new Set(customer).size === 1;
+    });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

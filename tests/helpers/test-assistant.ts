@@ -20,13 +20,23 @@ export interface TestAssistant {
 /**
  * The real assistant, exactly as `npm start` wires it, on a free loopback port and a scratch data folder.
  * `env` is the environment it reads (as if from `.env`); the process environment is never touched.
+ *
+ * Mood is judged by the lexicon unless `env` says otherwise (`MOOD_JUDGE`): with the model judge, every turn
+ * also sends the model a mood request, which would take replies scripted for the turn. Tests of the mood
+ * feature set `MOOD_JUDGE` themselves.
  */
 export async function startTestAssistant(
   env: Record<string, string> = {},
   options: { dataDir?: string; now?: () => Date; logger?: Logger } = {},
 ): Promise<TestAssistant> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'care-assistant-')));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MOOD_JUDGE: 'lexicon',
+    ...env,
+  });
   const app = await startApp({
     config,
     logger: options.logger ?? silentLogger(),

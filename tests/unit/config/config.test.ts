@@ -119,6 +119,59 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: images', () => {
+  const azure = {
+    AZURE_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com',
+    AZURE_OPENAI_API_KEY: 'azure-secret-key',
+    AZURE_OPENAI_CHAT_DEPLOYMENT: 'chat',
+  };
+
+  it('draws with the offline avatar library when no image model is named', () => {
+    const config = loadConfig(azure);
+
+    expect(config.images.model).toEqual({ provider: 'offline' });
+    expect(config.images.customerAvatarsPerDay).toBe(3);
+    expect(config.publicBaseUrl).toBeNull();
+  });
+
+  it('draws with the Azure image deployment on the chat endpoint, with its own api-version', () => {
+    const config = loadConfig({ ...azure, AZURE_OPENAI_IMAGE_DEPLOYMENT: 'gpt-image-1-mini' });
+
+    expect(config.images.model).toEqual({
+      provider: 'azure',
+      endpoint: 'https://contoso.openai.azure.com',
+      apiKey: 'azure-secret-key',
+      apiVersion: '2025-04-01-preview',
+      deployment: 'gpt-image-1-mini',
+      fallbackToOffline: true,
+    });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('azure-secret-key');
+  });
+
+  it('draws with OPENAI_IMAGE_MODEL for the openai provider', () => {
+    const config = loadConfig({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_IMAGE_MODEL: 'gpt-image-1-mini',
+    });
+
+    expect(config.images.model).toMatchObject({ provider: 'openai', model: 'gpt-image-1-mini' });
+  });
+
+  it('takes 0 avatars a day to turn them off, and refuses a negative limit', () => {
+    expect(loadConfig({ AVATAR_DAILY_LIMIT: '0' }).images.customerAvatarsPerDay).toBe(0);
+    expect(configError({ AVATAR_DAILY_LIMIT: '-1' }).details.keys).toEqual(['AVATAR_DAILY_LIMIT']);
+  });
+
+  it('keeps the public base URL without a trailing slash, and refuses one that is not http(s)', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://bot.contoso.com/' }).publicBaseUrl).toBe(
+      'https://bot.contoso.com',
+    );
+    expect(configError({ PUBLIC_BASE_URL: 'bot.contoso.com' }).details.keys).toEqual([
+      'PUBLIC_BASE_URL',
+    ]);
+  });
+});
+
 describe('.env.example', () => {
   it('documents exactly the variables the config schema reads', () => {
     const example = readFileSync(path.resolve(__dirname, '../../../.env.example'), 'utf8');
