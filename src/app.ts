@@ -17,7 +17,7 @@ import { TurnRunner } from './conversation/turn-runner';
 import { loadPolicyLibrary } from './knowledge/policy-library';
 import { MiniSearchPolicySearch } from './knowledge/minisearch-policy-search';
 import type { ChatModel } from './llm/chat-model';
-import { createOpenAiClient } from './llm/create-openai-client';
+import { createChatModelClient, createOpenAiClient } from './llm/create-openai-client';
 import { FallbackChatModel } from './llm/fallback-chat-model';
 import { DiceBearImageGenerator, type DiceBearStyleName } from './llm/dicebear-image-generator';
 import { FallbackImageGenerator } from './llm/fallback-image-generator';
@@ -179,7 +179,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       assistantName: config.assistant.name,
       configured: {
         ...(config.handoff.deskTeamId === null ? {} : { teamId: config.handoff.deskTeamId }),
-        ...(config.handoff.deskChannelId === null ? {} : { channelId: config.handoff.deskChannelId }),
+        ...(config.handoff.deskChannelId === null
+          ? {}
+          : { channelId: config.handoff.deskChannelId }),
       },
       now,
     });
@@ -220,7 +222,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           const customer = await commerce.getCustomer(customerId);
           return customer === null
             ? null
-            : { name: `${customer.name.firstName} ${customer.name.lastName}`, email: customer.email };
+            : {
+                name: `${customer.name.firstName} ${customer.name.lastName}`,
+                email: customer.email,
+              };
         },
         logger,
         now,
@@ -385,23 +390,7 @@ function createChatModel(
     return offline;
   };
   if (config.provider === 'offline') return { model: offlineModel(), primary: null };
-  const bundle =
-    config.provider === 'azure'
-      ? createOpenAiClient({
-          provider: 'azure',
-          endpoint: config.endpoint,
-          apiVersion: config.apiVersion,
-          deployment: config.deployment,
-          apiKey: config.apiKey,
-          logger,
-        })
-      : createOpenAiClient({
-          provider: 'openai',
-          model: config.model,
-          apiKey: config.apiKey,
-          baseURL: config.baseURL,
-          logger,
-        });
+  const bundle = createChatModelClient(config, { logger });
   const primary = new OpenAiChatModel({
     client: bundle.client,
     provider: bundle.provider,

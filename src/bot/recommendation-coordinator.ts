@@ -12,7 +12,7 @@ import type { EmbeddingsConfig, ModelConfig } from '../config/config';
 import type { ConversationData } from '../conversation/conversation-state';
 import { RecommendationAdvisor } from '../conversation/recommendation-advisor';
 import type { TurnStatus } from '../conversation/turn-runner';
-import { createOpenAiClient } from '../llm/create-openai-client';
+import { createChatModelClient, createOpenAiClient } from '../llm/create-openai-client';
 import type { Embeddings } from '../llm/embeddings';
 import { LexicalEmbeddings } from '../llm/lexical-embeddings';
 import { OpenAiEmbeddings } from '../llm/openai-embeddings';
@@ -235,25 +235,7 @@ const JUDGE_MAX_RETRIES = 1;
 
 function createJudge(config: ModelConfig, logger: Logger): StructuredOutputModel | null {
   if (config.provider === 'offline') return null;
-  const bundle =
-    config.provider === 'azure'
-      ? createOpenAiClient({
-          provider: 'azure',
-          endpoint: config.endpoint,
-          apiVersion: config.apiVersion,
-          deployment: config.deployment,
-          apiKey: config.apiKey,
-          maxRetries: JUDGE_MAX_RETRIES,
-          logger,
-        })
-      : createOpenAiClient({
-          provider: 'openai',
-          model: config.model,
-          apiKey: config.apiKey,
-          baseURL: config.baseURL,
-          maxRetries: JUDGE_MAX_RETRIES,
-          logger,
-        });
+  const bundle = createChatModelClient(config, { maxRetries: JUDGE_MAX_RETRIES, logger });
   return new OpenAiStructuredOutputModel({
     client: bundle.client,
     provider: bundle.provider,

@@ -214,3 +214,42 @@ function trimTrailingSlashes(url: string): string {
   while (end > 0 && url[end - 1] === '/') end -= 1;
   return url.slice(0, end);
 }
+
+/** The chat model a configuration names: an Azure deployment or an OpenAI(-compatible) model. */
+export type ChatModelSettings =
+  | {
+      provider: 'azure';
+      endpoint: string;
+      apiVersion: string;
+      deployment: string;
+      apiKey?: string | undefined;
+    }
+  | {
+      provider: 'openai';
+      model: string;
+      apiKey?: string | undefined;
+      baseURL?: string | undefined;
+    };
+
+/** A client for the configured chat model, for the assistant's turns and for side calls such as judgements. */
+export function createChatModelClient(
+  settings: ChatModelSettings,
+  options: CommonClientOptions = {},
+): OpenAiClientBundle {
+  return settings.provider === 'azure'
+    ? createOpenAiClient({
+        provider: 'azure',
+        endpoint: settings.endpoint,
+        apiVersion: settings.apiVersion,
+        deployment: settings.deployment,
+        ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
+        ...options,
+      })
+    : createOpenAiClient({
+        provider: 'openai',
+        model: settings.model,
+        ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
+        ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
+        ...options,
+      });
+}
