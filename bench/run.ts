@@ -4,7 +4,6 @@ import path from 'node:path';
 import { countTokens } from 'gpt-tokenizer';
 import { SAMPLE_CUSTOMERS } from '../src/commerce/sample-data';
 import { buildSystemPrompt } from '../src/conversation/system-prompt';
-import { MOOD_SYSTEM_PROMPT } from '../src/conversation/model-mood-judge';
 import { openSqliteCommerceStore } from '../src/commerce/sqlite-commerce-store';
 import { createOrderTools } from '../src/tools/order';
 import { ToolRegistry } from '../src/tools/registry';
@@ -22,6 +21,7 @@ import { startConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
 import { careBotEnv, spawnServer, stopServer } from './spawn-server';
 import { summarizeCpuProfiles } from './cpu-profile';
+import { isMoodRequest, NEUTRAL_MOOD_REPLY } from './mood-requests';
 import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latency';
 
 /**
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
  */
 function orderStatusResponder(request: RecordedRequest) {
   const messages = (request.body as { messages: { role: string; content: string | null }[] }).messages;
-  if (isMoodRequest(request)) return textReply('{"mood":"neutral","score":0}');
+  if (isMoodRequest(request)) return textReply(NEUTRAL_MOOD_REPLY);
   const last = messages.at(-1)!;
   if (last.role === 'tool') return textReply(`Here is what I found: ${String(last.content).slice(0, 60)}`);
   if (String(messages[0]!.content).includes('not verified yet')) {
@@ -117,12 +117,6 @@ function orderStatusResponder(request: RecordedRequest) {
   const turn = messages.filter((message) => message.role === 'user').length;
   const orderId = customer.orderIds[turn % customer.orderIds.length]!;
   return toolCallReply([{ name: 'get_order_details', arguments: JSON.stringify({ order_id: orderId }) }]);
-}
-
-/** The mood judgement each turn sends alongside its own calls (MOOD_JUDGE=auto with a model). */
-function isMoodRequest(request: RecordedRequest): boolean {
-  const messages = (request.body as { messages: { content: unknown }[] }).messages;
-  return messages[0]?.content === MOOD_SYSTEM_PROMPT;
 }
 
 /** The same turns with the answer streamed slowly: a few seconds per answer, in chunks. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startFakeOpenAiServer, textReply } from '../tests/helpers/fake-openai-server';
 import { careBotEnv, spawnServer, stopServer } from './spawn-server';
+import { isMoodRequest, NEUTRAL_MOOD_REPLY } from './mood-requests';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TURNS = 10;
@@ -33,7 +34,8 @@ export async function measureWebChatFirstText(): Promise<FirstTextLatency | null
   const dataDir = await mkdtemp(path.join(tmpdir(), 'care-bench-webchat-'));
   const firstTokenAt: number[] = [];
   let turn = 0;
-  model.respond(() => {
+  model.respond((request) => {
+    if (isMoodRequest(request)) return textReply(NEUTRAL_MOOD_REPLY);
     turn += 1;
     const answer = `A${turn}: your order is on its way and should arrive on Thursday; I can track it for you too.`;
     return textReply(answer, {
