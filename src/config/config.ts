@@ -559,28 +559,23 @@ function configError(problems: { key: string; problem: string }[]): AppError {
   });
 }
 
+/** A model's settings as they may be logged: its API key replaced by whether it is set. */
+function withKeyMasked<T extends { provider: string; apiKey?: string | undefined }>(
+  settings: T,
+): T | (Omit<T, 'apiKey'> & { apiKey: 'set' | 'unset' }) {
+  if (settings.provider === 'offline') return settings;
+  return { ...settings, apiKey: settings.apiKey === undefined ? 'unset' : 'set' };
+}
+
 /** The config as it may be logged: secrets replaced by whether they are set. */
 export function describeConfig(config: Readonly<AppConfig>): Record<string, unknown> {
-  const model =
-    config.model.provider === 'offline'
-      ? config.model
-      : { ...config.model, apiKey: config.model.apiKey === undefined ? 'unset' : 'set' };
   return {
     port: config.port,
     host: config.host,
     dataDir: config.dataDir,
     bot: { ...config.bot, appPassword: config.bot.appPassword === undefined ? 'unset' : 'set' },
-    model,
-    images: {
-      ...config.images,
-      model:
-        config.images.model.provider === 'offline'
-          ? config.images.model
-          : {
-              ...config.images.model,
-              apiKey: config.images.model.apiKey === undefined ? 'unset' : 'set',
-            },
-    },
+    model: withKeyMasked(config.model),
+    images: { ...config.images, model: withKeyMasked(config.images.model) },
     publicBaseUrl: config.publicBaseUrl,
     web: {
       ...config.web,
@@ -593,13 +588,7 @@ export function describeConfig(config: Readonly<AppConfig>): Record<string, unkn
     streaming: config.streaming,
     recommendations: {
       enabled: config.recommendations.enabled,
-      embeddings:
-        config.recommendations.embeddings.provider === 'offline'
-          ? config.recommendations.embeddings
-          : {
-              ...config.recommendations.embeddings,
-              apiKey: config.recommendations.embeddings.apiKey === undefined ? 'unset' : 'set',
-            },
+      embeddings: withKeyMasked(config.recommendations.embeddings),
     },
     transcripts: config.transcripts,
     mood: config.mood,

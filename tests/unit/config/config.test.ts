@@ -148,6 +148,25 @@ describe('loadConfig: images', () => {
     expect(JSON.stringify(describeConfig(config))).not.toContain('azure-secret-key');
   });
 
+  it('never describes a model key, whichever model it is for', () => {
+    const config = loadConfig({
+      ...azure,
+      AZURE_OPENAI_IMAGE_DEPLOYMENT: 'gpt-image-1-mini',
+      AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'text-embedding-3-small',
+    });
+
+    const described = describeConfig(config) as {
+      model: { apiKey: string };
+      images: { model: { apiKey: string } };
+      recommendations: { embeddings: { apiKey: string } };
+    };
+
+    expect(described.model.apiKey).toBe('set');
+    expect(described.images.model.apiKey).toBe('set');
+    expect(described.recommendations.embeddings.apiKey).toBe('set');
+    expect(JSON.stringify(described)).not.toContain('azure-secret-key');
+  });
+
   it('draws with OPENAI_IMAGE_MODEL for the openai provider', () => {
     const config = loadConfig({
       OPENAI_API_KEY: 'sk-test',
