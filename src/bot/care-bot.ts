@@ -5,6 +5,7 @@ import {
   type AdaptiveCardInvokeValue,
   TeamsActivityHandler,
   TeamsInfo,
+  teamsGetTeamId,
   TurnContext,
   type ConversationState,
   type StatePropertyAccessor,
@@ -457,8 +458,7 @@ function isStreamUpdate(activity: Partial<Activity>): boolean {
 
 /** A Teams team (its channels), as opposed to a personal or group chat. */
 function isTeamScope(activity: Partial<Activity>): boolean {
-  const team = (activity.channelData as { team?: { id?: unknown } } | undefined)?.team;
-  return activity.channelId === 'msteams' && typeof team?.id === 'string';
+  return activity.channelId === 'msteams' && teamsGetTeamId(activity as Activity) !== null;
 }
 
 function readText(context: TurnContext): string | null {

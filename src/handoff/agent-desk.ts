@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
   EventFactory,
+  teamsGetChannelId,
+  teamsGetTeamInfo,
+  teamsGetTenant,
   TurnContext,
   type Activity,
   type AdaptiveCardInvokeResponse,
@@ -642,21 +645,20 @@ function cardResponse(value: HandoffCase): AdaptiveCardInvokeResponse {
   };
 }
 
+// botbuilder's Teams helpers read `channelData`; an id that is not a non-empty string counts as missing.
 function teamOf(activity: Partial<Activity>): { id: string; name?: string } | null {
-  const team = (activity.channelData as { team?: { id?: unknown; name?: unknown } } | undefined)
-    ?.team;
+  const team = teamsGetTeamInfo(activity as Activity);
   if (typeof team?.id !== 'string' || team.id === '') return null;
   return { id: team.id, ...(typeof team.name === 'string' ? { name: team.name } : {}) };
 }
 
 function channelOf(activity: Partial<Activity>): string | null {
-  const channel = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel;
-  return typeof channel?.id === 'string' && channel.id !== '' ? channel.id : null;
+  const channelId = teamsGetChannelId(activity as Activity);
+  return typeof channelId === 'string' && channelId !== '' ? channelId : null;
 }
 
 function tenantOf(activity: Partial<Activity>): string | undefined {
-  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)
-    ?.tenant?.id;
+  const fromChannelData = teamsGetTenant(activity as Activity)?.id;
   if (typeof fromChannelData === 'string') return fromChannelData;
   return activity.conversation?.tenantId;
 }
