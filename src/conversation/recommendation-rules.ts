@@ -1,7 +1,6 @@
 import type { ChatMessage } from '../llm/chat-model';
-import { isRecord } from '../shared/is-record';
 import type { ConversationData } from './conversation-state';
-import { MOODS, type Mood, type MoodTrend } from './mood';
+import type { Mood, MoodState } from './mood';
 
 /**
  * The rules that keep product suggestions to the one moment they are welcome: the natural close of a resolved
@@ -30,31 +29,13 @@ export interface RecommendationState {
   judgedAt?: string;
 }
 
-/** The customer's mood as the mood feature records it, read defensively (stored state may predate it). */
-export interface MoodReading {
-  current: Mood | null;
-  trend: MoodTrend | null;
-  /** Whether any recorded judgement of this conversation was frustrated or angry. */
-  everUnhappy: boolean;
-}
+const UNHAPPY_MOODS: ReadonlySet<Mood> = new Set<Mood>(['frustrated', 'angry']);
 
-const TRENDS: readonly MoodTrend[] = ['improving', 'steady', 'worsening'];
-const UNHAPPY_MOODS: ReadonlySet<string> = new Set<Mood>(['frustrated', 'angry']);
-
-/** The mood recorded on the conversation, or null when the mood feature recorded none. */
-export function readMood(data: ConversationData): MoodReading | null {
-  const mood: unknown = data.mood;
-  if (!isRecord(mood)) return null;
-  const current = (MOODS as readonly unknown[]).includes(mood.current)
-    ? (mood.current as Mood)
-    : null;
-  const trend = TRENDS.includes(mood.trend as MoodTrend) ? (mood.trend as MoodTrend) : null;
-  const history = Array.isArray(mood.history) ? (mood.history as unknown[]) : [];
-  const everUnhappy =
-    (current !== null && UNHAPPY_MOODS.has(current)) ||
-    history.some((entry) => isRecord(entry) && UNHAPPY_MOODS.has(String(entry.mood)));
-  if (current === null && trend === null && !everUnhappy) return null;
-  return { current, trend, everUnhappy };
+/** Whether any recorded judgement of this conversation's mood was frustrated or angry. */
+function everUnhappy(mood: MoodState): boolean {
+  return (
+    UNHAPPY_MOODS.has(mood.current) || mood.history.some((entry) => UNHAPPY_MOODS.has(entry.mood))
+  );
 }
 
 /** Tools whose use means the conversation was about something going wrong. */
@@ -91,7 +72,7 @@ const BLOCKING_WORDS: readonly [RegExp, RecommendationBlocker][] = [
  */
 export function findBlocker(data: ConversationData): RecommendationBlocker | null {
   if ((data.handoff ?? null) !== null || data.handoffRequests.length > 0) return 'escalation';
-  if (readMood(data)?.everUnhappy === true) return 'unhappy';
+  if (data.mood != null && everUnhappy(data.mood)) return 'unhappy';
   for (const message of data.history) {
     const blocker = blockerIn(message);
     if (blocker !== null) return blocker;
@@ -165,11 +146,11 @@ export function offlineVerdict(data: ConversationData): { resolved: boolean; sat
       !IDENTITY_TOOLS.has(message.name) &&
       !message.content.startsWith('Error'),
   );
-  const mood = readMood(data);
+  const mood = data.mood ?? null;
   const satisfied =
     mood === null ||
     mood.current === 'satisfied' ||
-    ((mood.current === null || mood.current === 'neutral') && mood.trend !== 'worsening');
+    (mood.current === 'neutral' && mood.trend !== 'worsening');
   return { resolved, satisfied };
 }
 
