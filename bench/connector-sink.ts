@@ -26,6 +26,9 @@ export async function startConnectorSink(): Promise<ConnectorSink> {
   let minGapMs = Number.POSITIVE_INFINITY;
   let sequence = 0;
   const server: Server = createServer((request, response) => {
+    // When the update arrived, not when its body was read: this process is busy too (the load driver and the
+    // model), and a late read of one update would make the gap to the next look shorter than the bot kept it.
+    const arrivedAt = performance.now();
     void readJson(request).then((body) => {
       sequence += 1;
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -34,10 +37,9 @@ export async function startConnectorSink(): Promise<ConnectorSink> {
       if (match === null) return;
       const conversationId = decodeURIComponent(match[1]!);
       if (body?.type === 'typing' && typeof body.text === 'string' && body.text !== '') {
-        const now = performance.now();
         const last = lastUpdateAt.get(conversationId);
-        if (last !== undefined) minGapMs = Math.min(minGapMs, now - last);
-        lastUpdateAt.set(conversationId, now);
+        if (last !== undefined) minGapMs = Math.min(minGapMs, arrivedAt - last);
+        lastUpdateAt.set(conversationId, arrivedAt);
         updates += 1;
         return;
       }

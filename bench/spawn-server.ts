@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** Starts a benchmark server script in its own process and resolves with the port it prints ("listening N"). */
@@ -21,6 +23,32 @@ export async function spawnServer(
     });
   });
   return { child, port };
+}
+
+/**
+ * Starts our assistant (`bench/serve-care-bot.ts`) with the Node options `npm start` gives it, so the benchmark
+ * measures the bot as it runs in production, plus any `extraNodeArgs` (a profiler).
+ */
+export function spawnCareBot(
+  env: Record<string, string>,
+  extraNodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; port: number }> {
+  return spawnServer('bench/serve-care-bot.ts', env, [...startScriptNodeOptions(), ...extraNodeArgs]);
+}
+
+/**
+ * The options between `node` and the entry file in package.json's `start` script (`node --max-semi-space-size=64
+ * dist/index.js` gives `['--max-semi-space-size=64']`). Throws when the script no longer has that shape, rather
+ * than quietly measuring the bot without them.
+ */
+export function startScriptNodeOptions(): string[] {
+  const packageJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const start = packageJson.scripts?.start ?? '';
+  const match = /(?:^|&&\s*)node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/index\.js\s*$/u.exec(start);
+  if (match === null) throw new Error(`package.json's start script does not end in "node [options] dist/index.js": ${start}`);
+  return match[1]!.trim().split(/\s+/u).filter((option) => option !== '');
 }
 
 /** Stops a server started by {@link spawnServer} and waits for it to exit. */

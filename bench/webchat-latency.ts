@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startFakeOpenAiServer, textReply } from '../tests/helpers/fake-openai-server';
-import { careBotEnv, spawnServer, stopServer } from './spawn-server';
+import { careBotEnv, spawnCareBot, stopServer } from './spawn-server';
 import { isMoodRequest, NEUTRAL_MOOD_REPLY } from './mood-requests';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,7 +46,7 @@ export async function measureWebChatFirstText(): Promise<FirstTextLatency | null
       },
     });
   });
-  const server = await spawnServer('bench/serve-care-bot.ts', careBotEnv(model.openAiBaseUrl, dataDir));
+  const server = await spawnCareBot(careBotEnv(model.openAiBaseUrl, dataDir));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],

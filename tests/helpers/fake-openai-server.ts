@@ -365,6 +365,11 @@ export interface FakeOpenAiServerOptions {
   embeddingDimensions?: number;
   /** The vector of one embeddings input; default: a hashed bag of its words, L2-normalised. */
   embed?: (input: string) => number[];
+  /**
+   * Keep only this many of the latest requests in `requests` (default: all). For load runs, whose thousands of
+   * recorded bodies would otherwise grow this process's heap, and its garbage collection, all run long.
+   */
+  keepRequests?: number;
 }
 
 /** Starts the server on a random loopback port. */
@@ -396,6 +401,9 @@ export async function startFakeOpenAiServer(
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const recorded = await record(request);
     requests.push(recorded);
+    if (options.keepRequests !== undefined && requests.length > options.keepRequests) {
+      requests.splice(0, requests.length - options.keepRequests);
+    }
     const route = routeOf(request.method ?? 'GET', recorded);
 
     if (route === 'unknown') {
