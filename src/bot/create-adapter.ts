@@ -5,6 +5,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { BotAuthConfig } from '../config/config';
+import { CachingBotFrameworkAuthentication } from './caching-authentication';
 import { describeError } from '../shared/errors';
 import { keepEntityFieldsOnTheWire } from './entity-serialization';
 import type { Logger } from '../shared/logger';
@@ -32,7 +33,7 @@ export function createAdapter(auth: BotAuthConfig, logger: Logger): CloudAdapter
     credentials,
     credentialsFactory,
   );
-  const adapter = new CloudAdapter(authentication);
+  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(authentication));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     logger.error(
       {
