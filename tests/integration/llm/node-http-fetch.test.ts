@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { nodeHttpFetch } from '../../../src/llm/node-http-fetch';
 
 /** What the SDK relies on from its fetch, checked against a real HTTP server on loopback. */
@@ -18,6 +19,19 @@ describe('nodeHttpFetch', () => {
           headers: request.headers,
           body: Buffer.concat(chunks).toString(),
         });
+        if (request.url === '/moved') {
+          response.writeHead(307, { location: '/json' });
+          response.end();
+          return;
+        }
+        if (request.url === '/gzip') {
+          response.writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+          });
+          response.end(gzipSync(JSON.stringify({ compressed: true })));
+          return;
+        }
         if (request.url === '/slow') {
           response.writeHead(200, { 'content-type': 'text/event-stream' });
           response.write('data: first\n\n');
@@ -80,5 +94,71 @@ describe('nodeHttpFetch', () => {
         name: 'AbortError',
       },
     );
+  });
+
+  it('sends the length of the body, and takes headers as a record or as pairs', async () => {
+    await nodeHttpFetch(`${url}/json`, {
+      method: 'POST',
+      headers: { 'X-Trace': 'a' },
+      body: '{"q":"é"}',
+    });
+    expect(seen.at(-1)!.headers['content-length']).toBe(String(Buffer.byteLength('{"q":"é"}')));
+    expect(seen.at(-1)!.headers['x-trace']).toBe('a');
+
+    await nodeHttpFetch(`${url}/json`, { headers: [['x-trace', 'b']] });
+    expect(seen.at(-1)!.headers['x-trace']).toBe('b');
+  });
+
+  it('reads a body once: a second read fails as fetch does', async () => {
+    const response = await nodeHttpFetch(`${url}/json`);
+
+    await expect(response.text()).resolves.toBe('{"ok":true}');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+  });
+
+  it('decodes a compressed body', async () => {
+    const response = await nodeHttpFetch(`${url}/gzip`);
+
+    await expect(response.json()).resolves.toEqual({ compressed: true });
+  });
+
+  it('follows a redirect with the same method and body', async () => {
+    const before = seen.length;
+    const response = await nodeHttpFetch(`${url}/moved`, { method: 'POST', body: '{"q":2}' });
+
+    expect(response.status).toBe(201);
+    await expect(response.json()).resolves.toEqual({ ok: true });
+    // The redirect is seen, then the built-in fetch makes the call again and follows it.
+    expect(seen.slice(before).map((request) => `${request.method} ${request.body}`)).toEqual([
+      'POST {"q":2}',
+      'POST {"q":2}',
+      'POST {"q":2}',
+    ]);
+  });
+
+  it('hands bodies other than strings to the built-in fetch', async () => {
+    const response = await nodeHttpFetch(`${url}/json`, {
+      method: 'POST',
+      body: new TextEncoder().encode('{"bytes":1}'),
+    });
+
+    expect(response.status).toBe(201);
+    expect(seen.at(-1)!.body).toBe('{"bytes":1}');
+  });
+
+  it('rejects with a TypeError carrying the cause when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const failure = nodeHttpFetch(`http://127.0.0.1:${port}/json`);
+
+    await expect(failure).rejects.toMatchObject({
+      name: 'TypeError',
+      message: 'fetch failed',
+      cause: { code: 'ECONNREFUSED' },
+    });
   });
 });
