@@ -258,17 +258,24 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
     setTimeout(() => void enqueue(flushText), wait).unref();
   };
 
-  /** Ends an open stream: with the answer's text, or (no answer) as `closeWithoutAnswer` says, so it clears. */
-  const closeStream = async (finalText: string | null) => {
+  /**
+   * Ends an open stream: with the answer's text, or (no answer) as `closeWithoutAnswer` says, so it clears. An
+   * answer that never streamed goes as one plain message, which also carries the answer's cards when
+   * `takeCards` gives any; resolves to whether it did.
+   */
+  const closeStream = async (
+    finalText: string | null,
+    takeCards: () => Partial<Activity> | null = () => null,
+  ): Promise<boolean> => {
     const id = streamId;
     const open = id !== null && !broken;
     const startedAt = streamStartedAt;
     const lastText = shownText;
     endStream();
     broken = false;
-    if (stopped) return;
+    if (stopped) return false;
     if (finalText === null) {
-      if (id === null) return;
+      if (id === null) return false;
       if (options.closeWithoutAnswer === 'message') {
         // Even a stream that stopped taking updates is closed, or Teams shows it unfinished.
         await options
@@ -286,11 +293,13 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
           )
           .catch(() => undefined);
       }
-      return;
+      return false;
     }
     if (!open && (id === null || options.closeWithoutAnswer !== 'message')) {
-      await options.fallback({ type: 'message', text: finalText });
-      return;
+      const cards = takeCards();
+      if (cards === null) await options.fallback({ type: 'message', text: finalText });
+      else await options.send({ ...cards, text: finalText, textFormat: 'markdown' });
+      return cards !== null;
     }
     try {
       await options.send(
@@ -308,19 +317,21 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         now() - startedAt < options.streamDurationMaxMs;
       if (isForbidden(error) && options.onStreamStopped !== undefined && withinTime) {
         stop();
-        return;
+        return false;
       }
       if (options.onStreamStopped === undefined) throw error;
       await options.fallback({ type: 'message', text: finalText });
     }
+    return false;
   };
 
   /**
-   * After an answer: a card for each order it mentions that the turn looked up (a delivery timeline when the
-   * order was tracked), each at most once, with the likely next questions as buttons. A livestream's final
-   * message carries only text (Web Chat's advice), so cards follow in a message of their own.
+   * The cards for an answer: one for each order it mentions that the turn looked up (a delivery timeline when
+   * the order was tracked), each at most once, with the likely next questions as buttons; null when there are
+   * none. A livestream's final message carries only text (Web Chat's advice), so after a streamed answer they
+   * follow in a message of their own; an answer sent whole carries them itself, one message instead of two.
    */
-  const sendCardsFor = async (answer: string) => {
+  const takeCardsFor = (answer: string): Partial<Activity> | null => {
     const mentioned = [...answer.matchAll(/#W\d{7}/gu)].map((match) => match[0]);
     const cards: Attachment[] = [];
     let last: Readonly<Record<string, unknown>> | null = null;
@@ -344,14 +355,14 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         break;
       }
     }
-    if (cards.length === 0) return;
+    if (cards.length === 0) return null;
     const actions = last === null ? [] : nextQuestions(last);
-    await options.send({
+    return {
       type: ActivityTypes.Message,
       attachments: cards,
       attachmentLayout: 'list',
       ...(actions.length === 0 ? {} : { suggestedActions: { to: [], actions } }),
-    });
+    };
   };
 
   const sendImages = async () => {
@@ -390,9 +401,10 @@ export function createLivestreamSender(options: LivestreamOptions): StreamingRep
         const answer = sources.length === 0 ? part.text : `${part.text}\n\n${sourcesLine(sources)}`;
         sources = [];
         return enqueue(async () => {
-          await closeStream(answer);
+          const cardsSent = await closeStream(answer, () => takeCardsFor(part.text));
           if (stopped) return;
-          await sendCardsFor(part.text);
+          const cards = cardsSent ? null : takeCardsFor(part.text);
+          if (cards !== null) await options.send(cards);
           await sendImages();
         });
       }

@@ -169,7 +169,7 @@ describe('createLivestreamSender', () => {
     );
   });
 
-  it('shows a card for each looked-up order the answer mentions, once, after the answer', async () => {
+  it('shows a card for each looked-up order the answer mentions, once, in the message of an answer sent whole', async () => {
     const shownCards = new Set<string>();
     const sent: Partial<Activity>[] = [];
     const sender = createLivestreamSender({
@@ -196,14 +196,57 @@ describe('createLivestreamSender', () => {
     await sender.sink({ type: 'message', text: 'As I said, #W0000002 is pending.' });
     await sender.finish();
 
-    expect(sent.map((activity) => activity.text ?? `${activity.attachments?.length} card`)).toEqual(
-      ['Order #W0000002 is pending.', '1 card', 'As I said, #W0000002 is pending.'],
-    );
-    expect(sent[1]!.suggestedActions!.actions.map((action) => action.title)).toEqual([
+    expect(
+      sent.map((activity) => `${activity.text} (${activity.attachments?.length ?? 0} cards)`),
+    ).toEqual([
+      'Order #W0000002 is pending. (1 cards)',
+      'As I said, #W0000002 is pending. (0 cards)',
+    ]);
+    expect(sent[0]).toMatchObject({
+      type: 'message',
+      textFormat: 'markdown',
+      attachmentLayout: 'list',
+    });
+    expect(sent[0]!.suggestedActions!.actions.map((action) => action.title)).toEqual([
       'Cancel it',
       'Change the address',
     ]);
     expect(shownCards.size).toBe(1);
+  });
+
+  it('sends the cards of a streamed answer in a message of their own after the final one', async () => {
+    const sent: Partial<Activity>[] = [];
+    const sender = createLivestreamSender({
+      send: (activity) => {
+        sent.push(activity);
+        return Promise.resolve({ id: `act-${sent.length}` });
+      },
+      fallback: () => Promise.reject(new Error('a streamed answer does not fall back')),
+      minIntervalMs: 0,
+    });
+
+    await sender.sink({
+      type: 'order',
+      order: {
+        order_id: '#W0000003',
+        status: 'pending',
+        items: [{ name: 'Lamp', price: 20, options: {} }],
+      },
+    });
+    await sender.sink({ type: 'text-delta', text: 'Order #W0000003 ' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sender.sink({ type: 'message', text: 'Order #W0000003 is pending.' });
+    await sender.finish();
+
+    const final = sent.findIndex(
+      (activity) =>
+        (activity.channelData as { streamType?: string } | undefined)?.streamType === 'final',
+    );
+    expect(sent[final]).toMatchObject({ type: 'message', text: 'Order #W0000003 is pending.' });
+    expect(sent[final]!.attachments).toBeUndefined();
+    expect(sent.slice(final + 1)).toHaveLength(1);
+    expect(sent[final + 1]!.attachments).toHaveLength(1);
+    expect(sent[final + 1]!.text).toBeUndefined();
   });
 
   it('cites the sources found under the next answer only', async () => {
