@@ -6,7 +6,7 @@ import {
   type Middleware,
   type TranscriptLogger,
 } from 'botbuilder';
-import { redactDeep } from '../privacy';
+import { redactedJson } from '../privacy';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
@@ -98,9 +98,9 @@ export class TranscriptMiddleware implements Middleware {
   /** Writes a redacted deep copy of `activity`; the live activity is never changed. */
   private record(activity: Partial<Activity>, role: 'user' | 'bot'): void {
     try {
-      // The JSON round trip makes every object plain (a card built by a class, a Date), so the redaction
-      // reaches all of it, and stores exactly what a JSON store would keep.
-      const copy = redactDeep(JSON.parse(JSON.stringify(activity)) as Activity);
+      // Through JSON, so every object is plain (a card built by a class, a Date), the redaction reaches all of
+      // it, and the copy is exactly what a JSON store keeps; redacted while it is written, in one pass.
+      const copy = JSON.parse(redactedJson(activity)) as Activity;
       const from = copy.from as Activity['from'] | undefined;
       if (from !== undefined) copy.from = { ...from, role: from.role ?? role };
       Promise.resolve(this.options.transcripts.logActivity(copy)).catch((error: unknown) =>

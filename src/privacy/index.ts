@@ -21,5 +21,5 @@ export {
   type Redaction,
   type RedactionKind,
 } from './redact-sensitive-text';
-export { redactDeep } from './redact-deep';
+export { redactDeep, redactedJson } from './redact-deep';
 export { redactForLog, redactTextForLog } from './redact-for-log';

@@ -101,3 +101,18 @@ export function redactDeep<T>(
   for (let fill = toFill.pop(); fill !== undefined; fill = toFill.pop()) fill();
   return copy as T;
 }
+
+/**
+ * `JSON.stringify(value)` with every string redacted by {@link redactSensitiveText} and every number that is a
+ * whole card number turned into the card marker, in the one pass that writes the JSON: what
+ * `JSON.stringify(redactDeep(JSON.parse(JSON.stringify(value))))` gives, without the intermediate copies, for
+ * records that are stored as JSON anyway (transcripts). Dates and other objects with `toJSON` are redacted as
+ * the text they turn into; keys are kept as they are. Throws what `JSON.stringify` throws (a cycle, a BigInt).
+ */
+export function redactedJson(value: unknown): string {
+  return JSON.stringify(value, (_key: string, item: unknown) => {
+    if (typeof item === 'string') return redactSensitiveText(item).text;
+    if (typeof item === 'number') return redactNumber(item);
+    return item;
+  });
+}

@@ -1,4 +1,4 @@
-import { containsCardNumber, redactDeep } from '../../../src/privacy';
+import { containsCardNumber, redactDeep, redactedJson } from '../../../src/privacy';
 
 /** An incoming message shaped like a Bot Framework Activity, with secrets at several depths. */
 function activityWithSecrets() {
@@ -159,5 +159,39 @@ describe('redactDeep', () => {
 
     expect(redacted.url).toBe(url);
     expect(redacted.buffer).toBe(buffer);
+  });
+});
+
+describe('redactedJson', () => {
+  it('writes what the JSON round trip and redactDeep give, in one pass', () => {
+    const input = {
+      ...activityWithSecrets(),
+      card: 4242424242424242,
+      count: 1715512345678,
+      missing: undefined,
+      // A class instance with toJSON, as a card builder or a Date gives.
+      expiry: { toJSON: () => 'card 4111 1111 1111 1111 exp 09/28' },
+    };
+    const before = JSON.stringify(input);
+
+    const json = redactedJson(input);
+
+    expect(JSON.parse(json)).toEqual(redactDeep(JSON.parse(JSON.stringify(input)) as unknown));
+    expect(containsCardNumber(json)).toBe(false);
+    expect(json).toContain(
+      '"text":"My card is [card ending 4242] exp [expiry removed] cvv [security code removed]"',
+    );
+    expect(json).toContain('"card":"[card ending 4242]"');
+    expect(json).toContain('"count":1715512345678');
+    expect(json).toContain('"expiry":"card [card ending 1111] exp [expiry removed]"');
+    expect(JSON.stringify(input)).toBe(before);
+  });
+
+  it('throws what JSON.stringify throws', () => {
+    const cyclic: Record<string, unknown> = { text: 'hello' };
+    cyclic.self = cyclic;
+
+    expect(() => redactedJson(cyclic)).toThrow(TypeError);
+    expect(() => redactedJson({ big: 1n })).toThrow(TypeError);
   });
 });
