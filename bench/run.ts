@@ -18,7 +18,7 @@ import {
   type FakeOpenAiServer,
   type RecordedRequest,
 } from '../tests/helpers/fake-openai-server';
-import { startConnectorSink } from './connector-sink';
+import { startConnectorSink, type ConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
 import { careBotEnv, spawnCareBot, spawnServer, stopServer } from './spawn-server';
 import { summarizeCpuProfiles } from './cpu-profile';
@@ -35,8 +35,11 @@ import { measureWebChatFirstText, type FirstTextLatency } from './webchat-latenc
 const CONVERSATIONS = 50;
 const TURNS_PER_CONVERSATION = 20;
 const LONG_CONVERSATION_TURNS = 30;
-/** Turns per conversation before measuring, at full concurrency, so both servers are measured JIT-warm. */
-const WARMUP_TURNS = 4;
+/**
+ * Turns per conversation before measuring, at full concurrency, so both servers are measured warm: our bot
+ * still got faster round after round with 4 (JIT tiers, heap sizing), the echo bot does with little.
+ */
+const WARMUP_TURNS = 10;
 /** Saturated rounds per bot; the median is reported. */
 const CAPACITY_ROUNDS = 5;
 /** The latency run: each conversation sends a turn a second, 50 turns/s in all, well within both servers' capacity. */
@@ -58,8 +61,10 @@ const STREAMING_TURNS_PER_CONVERSATION = 4;
 const STREAMING_OVERLOAD = 1.5;
 
 interface ServerRun {
-  /** Saturated: every conversation sends its next turn as soon as it is answered. */
+  /** Saturated: every conversation sends its next turn as soon as it is answered. The median round. */
   capacity: LoadResult;
+  /** Every saturated round, in the order they ran. */
+  rounds: LoadResult[];
   /** Paced below capacity: latency without queueing. */
   paced: LoadResult;
   peakRssMb: number;
@@ -90,8 +95,11 @@ async function main(): Promise<void> {
       console.log(`prompt tokens turn 2: ${prompt.turn2}, turn 30: ${prompt.turn30} (${(prompt.turn30 / prompt.turn2).toFixed(2)}x); static ${size.systemPrompt + size.toolSchemas}`);
       return;
     }
-    const echo = await measureServer('echo', () => spawnServer('bench/serve-echo-bot.ts', {}));
-    const ours = await measureServer('ours', () => spawnCareBot(careBotEnv(model.openAiBaseUrl, dataDir)));
+    const runs = await measureServers([
+      { name: 'echo', start: () => spawnServer('bench/serve-echo-bot.ts', {}) },
+      { name: 'ours', start: () => spawnCareBot(careBotEnv(model.openAiBaseUrl, dataDir)) },
+    ]);
+    const [echo, ours] = [runs[0]!, runs[1]!];
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
     const webChat = await measureWebChatFirstText();
@@ -253,46 +261,63 @@ async function profileOurBot(model: FakeOpenAiServer, dataDir: string): Promise<
   for (const [name, ms] of summary.byFunction.slice(0, 30)) console.log(`  ${share(ms)}  ${name}`);
 }
 
-async function measureServer(
-  name: string,
-  start: () => Promise<{ child: ChildProcess; port: number }>,
-): Promise<ServerRun> {
-  const { child, port } = await start();
-  const sink = await startConnectorSink();
+interface BenchServer {
+  name: string;
+  start: () => Promise<{ child: ChildProcess; port: number }>;
+}
+
+/**
+ * Both bots in one run, their saturated rounds taken in turn (echo, ours, echo, ours, …), so a machine that
+ * speeds up or slows down during the run (a shared host does both) moves both alike; the ratio is the median of
+ * the round-by-round ratios. Then a paced run of each.
+ */
+async function measureServers(servers: readonly BenchServer[]): Promise<ServerRun[]> {
+  const started: { name: string; child: ChildProcess; botUrl: string; sink: ConnectorSink }[] = [];
   try {
-    const botUrl = `http://127.0.0.1:${port}`;
-    const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
-    await driveLoad({ botUrl, sink, conversations: CONVERSATIONS, turnsPerConversation: WARMUP_TURNS, text, runId: `warmup-${name}` });
-    // Saturated runs swing by a fifth on a shared machine; the median of a few, for both bots alike, is steadier.
-    const rounds: LoadResult[] = [];
-    for (let round = 0; round < CAPACITY_ROUNDS; round += 1) {
-      rounds.push(
-        await driveLoad({
-          botUrl,
-          sink,
-          conversations: CONVERSATIONS,
-          turnsPerConversation: TURNS_PER_CONVERSATION,
-          text,
-          runId: `run-${round}-${name}`,
-        }),
-      );
+    for (const server of servers) {
+      const { child, port } = await server.start();
+      started.push({ name: server.name, child, botUrl: `http://127.0.0.1:${port}`, sink: await startConnectorSink() });
     }
-    rounds.sort((a, b) => a.turnsPerSecond - b.turnsPerSecond);
-    const capacity = rounds[Math.floor(rounds.length / 2)]!;
-    const paced = await driveLoad({
-      botUrl,
-      sink,
-      conversations: CONVERSATIONS,
-      turnsPerConversation: PACED_TURNS_PER_CONVERSATION,
-      text,
-      runId: `paced-${name}`,
-      paceMs: PACED_TURN_INTERVAL_MS,
-    });
-    return { capacity, paced, peakRssMb: await peakRssMb(child.pid!) };
+    const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+    const load = (server: (typeof started)[number], runId: string, options: { turns: number; paceMs?: number }) =>
+      driveLoad({
+        botUrl: server.botUrl,
+        sink: server.sink,
+        conversations: CONVERSATIONS,
+        turnsPerConversation: options.turns,
+        text,
+        runId: `${runId}-${server.name}`,
+        ...(options.paceMs === undefined ? {} : { paceMs: options.paceMs }),
+      });
+    for (const server of started) await load(server, 'warmup', { turns: WARMUP_TURNS });
+    const rounds = started.map((): LoadResult[] => []);
+    for (let round = 0; round < CAPACITY_ROUNDS; round += 1) {
+      for (const [index, server] of started.entries()) {
+        rounds[index]!.push(await load(server, `run-${round}`, { turns: TURNS_PER_CONVERSATION }));
+      }
+    }
+    const runs: ServerRun[] = [];
+    for (const [index, server] of started.entries()) {
+      const paced = await load(server, 'paced', { turns: PACED_TURNS_PER_CONVERSATION, paceMs: PACED_TURN_INTERVAL_MS });
+      runs.push({
+        capacity: median(rounds[index]!, (result) => result.turnsPerSecond),
+        rounds: rounds[index]!,
+        paced,
+        peakRssMb: await peakRssMb(server.child.pid!),
+      });
+    }
+    return runs;
   } finally {
-    await sink.close();
-    await stopServer(child);
+    for (const server of started) {
+      await server.sink.close();
+      await stopServer(server.child);
+    }
   }
+}
+
+/** The item with the median value (the upper one of an even count). */
+function median<T>(items: readonly T[], value: (item: T) => number): T {
+  return [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!;
 }
 
 /** The process's high-water mark of resident memory, from the kernel. */
@@ -376,18 +401,24 @@ function report(figures: {
   const row = (name: string, run: ServerRun) =>
     `${name.padEnd(10)} ${run.capacity.turnsPerSecond.toFixed(1).padStart(9)} ${run.capacity.p50Ms.toFixed(1).padStart(8)} ${run.capacity.p99Ms.toFixed(1).padStart(8)}` +
     ` ${run.paced.turnsPerSecond.toFixed(1).padStart(9)} ${run.paced.p50Ms.toFixed(1).padStart(8)} ${run.paced.p99Ms.toFixed(1).padStart(8)} ${run.peakRssMb.toFixed(0).padStart(9)}`;
-  const ratio = ours.capacity.turnsPerSecond / echo.capacity.turnsPerSecond;
+  // Each of our rounds against the echo round run just before it: a drift of the machine's speed cancels out.
+  const roundRatios = ours.rounds.map((round, index) => round.turnsPerSecond / echo.rounds[index]!.turnsPerSecond);
+  const ratio = median(roundRatios, (value) => value);
   const addedP99 = ours.paced.p99Ms - echo.paced.p99Ms;
   const growth = prompt.turn30 / prompt.turn2;
   const staticTotal = size.systemPrompt + size.toolSchemas;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\n${CONVERSATIONS} concurrent conversations over HTTP (our bot: one tool call + answer per turn, 0 ms model), after ${WARMUP_TURNS} warm-up turns each`);
-  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back (median of ${CAPACITY_ROUNDS} rounds); paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
+  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back (median of ${CAPACITY_ROUNDS} rounds, the two bots' rounds in turn); paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
   console.log(`${''.padEnd(10)} ${'saturated'.padStart(27)} ${'paced'.padStart(27)}`);
   console.log(`${'server'.padEnd(10)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'peak MB'.padStart(9)}`);
   console.log(row('echo bot', echo));
   console.log(row('our bot', ours));
   console.log(`\nthroughput ratio to echo: ${ratio.toFixed(2)} (saturated; target >= 0.33: ${verdict(ratio >= 1 / 3)})`);
+  const pairs = roundRatios.map(
+    (value, index) => `${value.toFixed(2)} (${ours.rounds[index]!.turnsPerSecond.toFixed(0)}/${echo.rounds[index]!.turnsPerSecond.toFixed(0)})`,
+  );
+  console.log(`  round by round:         ${pairs.join(', ')} (ours/echo turns/s, each pair run back to back)`);
   console.log(`p99 added over echo:      ${addedP99.toFixed(1)} ms (paced; target <= 50 ms: ${verdict(addedP99 <= 50)})`);
   console.log(`p99 added when saturated: ${(ours.capacity.p99Ms - echo.capacity.p99Ms).toFixed(1)} ms (queueing: 50 waiting turns at a third of the echo bot's rate)`);
   console.log(`prompt tokens turn 2:     ${prompt.turn2}`);
