@@ -10,6 +10,7 @@ import {
 } from '../tests/helpers/fake-openai-server';
 import { startTestAssistant, TestCustomer } from '../tests/helpers/test-assistant';
 import { HELD_OUT_MESSAGES, TUNING_MESSAGES } from '../tests/unit/conversation/mood-corpus';
+import { median } from './median';
 
 /**
  * `npx tsx bench/mood-latency.ts`: what judging the customer's mood adds to a turn.
@@ -60,11 +61,6 @@ function lexiconTiming(): { perJudgementUs: number; messages: number } {
     perJudgementUs: (elapsed * 1_000) / (LEXICON_PASSES * texts.length),
     messages: texts.length,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function runScenario(

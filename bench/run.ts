@@ -20,6 +20,7 @@ import {
 } from '../tests/helpers/fake-openai-server';
 import { startConnectorSink, type ConnectorSink } from './connector-sink';
 import { driveLoad, type LoadResult } from './load-driver';
+import { median, medianBy } from './median';
 import { careBotEnv, spawnCareBot, spawnServer, stopServer } from './spawn-server';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { isMoodRequest, NEUTRAL_MOOD_REPLY } from './mood-requests';
@@ -209,8 +210,7 @@ async function measureTeamsStreaming(model: FakeOpenAiServer, dataDir: string): 
         await round({ conversations: CONVERSATIONS, turns: TURNS_PER_CONVERSATION, channel: 'webchat', runId: `streaming-plain-${index}` }),
       );
     }
-    plainRounds.sort((a, b) => a.load.turnsPerSecond - b.load.turnsPerSecond);
-    const plain = plainRounds[Math.floor(plainRounds.length / 2)]!;
+    const plain = medianBy(plainRounds, (result) => result.load.turnsPerSecond);
 
     model.respond(streamedOrderStatusResponder);
     const unloaded = await round({ conversations: 1, turns: STREAMING_TURNS_PER_CONVERSATION, channel: 'teams', runId: 'streaming-unloaded' });
@@ -300,7 +300,7 @@ async function measureServers(servers: readonly BenchServer[]): Promise<ServerRu
     for (const [index, server] of started.entries()) {
       const paced = await load(server, 'paced', { turns: PACED_TURNS_PER_CONVERSATION, paceMs: PACED_TURN_INTERVAL_MS });
       runs.push({
-        capacity: median(rounds[index]!, (result) => result.turnsPerSecond),
+        capacity: medianBy(rounds[index]!, (result) => result.turnsPerSecond),
         rounds: rounds[index]!,
         paced,
         peakRssMb: await peakRssMb(server.child.pid!),
@@ -313,11 +313,6 @@ async function measureServers(servers: readonly BenchServer[]): Promise<ServerRu
       await stopServer(server.child);
     }
   }
-}
-
-/** The item with the median value (the upper one of an even count). */
-function median<T>(items: readonly T[], value: (item: T) => number): T {
-  return [...items].sort((a, b) => value(a) - value(b))[Math.floor(items.length / 2)]!;
 }
 
 /** The process's high-water mark of resident memory, from the kernel. */
@@ -403,7 +398,7 @@ function report(figures: {
     ` ${run.paced.turnsPerSecond.toFixed(1).padStart(9)} ${run.paced.p50Ms.toFixed(1).padStart(8)} ${run.paced.p99Ms.toFixed(1).padStart(8)} ${run.peakRssMb.toFixed(0).padStart(9)}`;
   // Each of our rounds against the echo round run just before it: a drift of the machine's speed cancels out.
   const roundRatios = ours.rounds.map((round, index) => round.turnsPerSecond / echo.rounds[index]!.turnsPerSecond);
-  const ratio = median(roundRatios, (value) => value);
+  const ratio = median(roundRatios);
   const addedP99 = ours.paced.p99Ms - echo.paced.p99Ms;
   const growth = prompt.turn30 / prompt.turn2;
   const staticTotal = size.systemPrompt + size.toolSchemas;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startFakeOpenAiServer, textReply } from '../tests/helpers/fake-openai-server';
+import { median } from './median';
 import { careBotEnv, spawnCareBot, stopServer } from './spawn-server';
 import { isMoodRequest, NEUTRAL_MOOD_REPLY } from './mood-requests';
 
@@ -89,8 +90,7 @@ export async function measureWebChatFirstText(): Promise<FirstTextLatency | null
       // Let the rest of the answer stream in before the next question.
       await page.waitForTimeout(1_500);
     }
-    const sorted = [...samples].sort((a, b) => a - b);
-    return { samplesMs: samples, medianMs: sorted[Math.floor(sorted.length / 2)]!, maxMs: sorted.at(-1)! };
+    return { samplesMs: samples, medianMs: median(samples), maxMs: Math.max(...samples) };
   } finally {
     await browser.close();
     await stopServer(server.child);
