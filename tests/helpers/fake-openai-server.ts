@@ -643,37 +643,27 @@ async function record(request: IncomingMessage): Promise<RecordedRequest> {
   };
 }
 
+/** Where each POST operation lives after the API's version prefix (`/v1/`, Azure's `/openai/v1/`). */
+const OPERATION_PATHS = {
+  chat: 'chat/completions',
+  images: 'images/generations',
+  embeddings: 'embeddings',
+} as const;
+
 function routeOf(
   method: string,
   request: RecordedRequest,
 ): 'chat' | 'images' | 'embeddings' | 'models' | 'unknown' {
-  const { path } = request;
-  if (
-    method === 'POST' &&
-    request.operation === 'embeddings' &&
-    (path === '/v1/embeddings' ||
-      path === '/openai/v1/embeddings' ||
-      request.surface === 'azure-deployments')
-  ) {
-    return 'embeddings';
-  }
-  if (
-    method === 'POST' &&
-    request.operation === 'images' &&
-    (path === '/v1/images/generations' ||
-      path === '/openai/v1/images/generations' ||
-      request.surface === 'azure-deployments')
-  ) {
-    return 'images';
-  }
-  if (
-    method === 'POST' &&
-    request.operation === 'chat' &&
-    (path === '/v1/chat/completions' ||
-      path === '/openai/v1/chat/completions' ||
-      request.surface === 'azure-deployments')
-  ) {
-    return 'chat';
+  const { path, operation } = request;
+  if (method === 'POST' && operation !== 'models' && operation !== 'other') {
+    const operationPath = OPERATION_PATHS[operation];
+    if (
+      path === `/v1/${operationPath}` ||
+      path === `/openai/v1/${operationPath}` ||
+      request.surface === 'azure-deployments'
+    ) {
+      return operation;
+    }
   }
   if (
     method === 'GET' &&
