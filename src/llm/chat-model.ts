@@ -57,7 +57,10 @@ export interface CompletionRequest {
   messages: readonly ChatMessage[];
   tools: readonly ToolSchema[];
   signal?: AbortSignal;
-  /** Called with each text fragment as it streams; tool-call fragments never reach it. */
+  /**
+   * Called with each text fragment as it streams; tool-call fragments never reach it. Without it nobody reads
+   * the text early, and a model may fetch the answer whole instead of streaming it.
+   */
   onTextDelta?: (delta: string) => void;
   maxOutputTokens?: number;
   /**

@@ -146,7 +146,7 @@ export interface FakeCompletionReply {
   model?: string;
   /** Characters of text, and of tool arguments, per chunk. Default 8. */
   chunkSize?: number;
-  /** Wait before each chunk. Default 0 (everything is written at once). */
+  /** Wait before each chunk (a whole answer waits for all of them). Default 0 (everything is written at once). */
   delayMs?: number;
   /** Called as the first chunk carrying answer text is written: when "the model's first token" leaves. */
   onFirstContent?: () => void;
@@ -485,7 +485,7 @@ export async function startFakeOpenAiServer(
     if (body.stream === true) {
       await streamCompletion(response, reply, plan, body.stream_options?.include_usage === true);
     } else {
-      sendJson(response, 200, plan.asJson());
+      await sendWholeCompletion(response, reply, plan);
     }
   }
 
@@ -1212,6 +1212,44 @@ async function streamCompletion(
     }
   }
   response.end('data: [DONE]\n\n');
+}
+
+/**
+ * A completion asked for without `stream`: it leaves once the model has written all of it, so the options of a
+ * stream act on the whole answer. `delayMs` is paid once per chunk the stream would have had, before the
+ * headers; a stall, drop or error anywhere before the stream's end means no answer at all (a held connection, a
+ * destroyed one, a 500 with the error).
+ */
+async function sendWholeCompletion(
+  response: ServerResponse,
+  reply: FakeCompletionReply,
+  plan: CompletionPlan,
+): Promise<void> {
+  response.on('close', () => {
+    if (!response.writableEnded) reply.onClientGone?.();
+  });
+  const chunks = chunksFor(reply, plan, false).length;
+  if (reply.delayMs !== undefined && reply.delayMs > 0) await sleep(reply.delayMs * chunks);
+  if (response.destroyed) return;
+  const cutBeforeEnd = (after: number | undefined) => after !== undefined && after < chunks;
+  if (cutBeforeEnd(reply.dropAfterChunks)) {
+    response.socket?.destroy();
+    return;
+  }
+  if (cutBeforeEnd(reply.stallAfterChunks)) return;
+  if (cutBeforeEnd(reply.errorAfterChunks?.chunks)) {
+    sendJson(response, 500, { error: reply.errorAfterChunks!.error });
+    return;
+  }
+  const answer = plan.asJson();
+  sendJson(response, 200, answer);
+  if (hasMessageContent(answer)) reply.onFirstContent?.();
+}
+
+function hasMessageContent(answer: unknown): boolean {
+  const choices = (answer as { choices?: { message?: { content?: unknown } }[] }).choices;
+  const content = choices?.[0]?.message?.content;
+  return typeof content === 'string' && content !== '';
 }
 
 function hasContent(chunk: unknown): boolean {

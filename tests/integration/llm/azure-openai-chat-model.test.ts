@@ -70,6 +70,7 @@ class RecordingCredential implements TokenCredential {
   }
 }
 
+/** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
 function userRequest(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
   return {
     messages: [
@@ -77,8 +78,18 @@ function userRequest(text: string, extra: Partial<CompletionRequest> = {}): Comp
       { role: 'user', content: text },
     ],
     tools: [],
+    onTextDelta: () => undefined,
     ...extra,
   };
+}
+
+/** A request as a mood judgement or a summary makes it: without `onTextDelta`, so the answer comes whole. */
+function wholeAnswerRequest(
+  text: string,
+  extra: Partial<CompletionRequest> = {},
+): CompletionRequest {
+  const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
+  return request;
 }
 
 async function expectAppError(promise: Promise<unknown>): Promise<AppError> {
@@ -227,6 +238,24 @@ describe('OpenAiChatModel against Azure OpenAI', () => {
 
       expect(completion.finishReason).toBe('content_filter');
       expect(completion.text).toBe('Partial words');
+    });
+
+    it('reads a filtered whole answer (no onTextDelta) the same way as a stream', async () => {
+      server.script(
+        filteredCompletionReply('Here is how you could', {
+          promptFilterResults: true,
+          contentFilterResults: { violence: { filtered: true, severity: 'high' } },
+        }),
+      );
+
+      const completion = await azureModel().complete(wholeAnswerRequest('Tell me something'));
+
+      expect(server.chatRequests()[0]?.body).toMatchObject({ stream: false });
+      expect(completion).toMatchObject({
+        finishReason: 'content_filter',
+        text: 'Here is how you could',
+        toolCalls: [],
+      });
     });
 
     it('drops tool calls from a filtered completion so nothing acts on it', async () => {

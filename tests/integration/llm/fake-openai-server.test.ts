@@ -57,6 +57,44 @@ describe('fake OpenAI server', () => {
     ]);
   });
 
+  it('answers a non-streaming request only once the stream it would have been has been written', async () => {
+    server.script(textReply('abcdefgh', { chunkSize: 2, delayMs: 60 }));
+    const started = performance.now();
+
+    const completion = await client.chat.completions.create({
+      model: 'gpt-5-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+
+    // Four text chunks at least, each 60 ms.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(4 * 60 - 5);
+    expect(completion.choices[0]?.message.content).toBe('abcdefgh');
+  });
+
+  it('turns a stream cut short into no whole answer: held, dropped or a 500', async () => {
+    const request = (signal?: AbortSignal) =>
+      client.chat.completions.create(
+        { model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }] },
+        signal === undefined ? undefined : { signal },
+      );
+    server.script(
+      textReply('Never comes.', { chunkSize: 4, stallAfterChunks: 1 }),
+      textReply('Cut off.', { chunkSize: 4, dropAfterChunks: 1 }),
+      textReply('Fails.', {
+        chunkSize: 4,
+        errorAfterChunks: { chunks: 1, error: { message: 'The server had an error' } },
+      }),
+      // Past the stream's end: nothing is cut.
+      textReply('Whole.', { chunkSize: 100, stallAfterChunks: 50 }),
+    );
+
+    await expect(request(AbortSignal.timeout(300))).rejects.toThrow(/abort/i);
+    await expect(request()).rejects.toThrow(/connection/i);
+    await expect(request()).rejects.toMatchObject({ status: 500 });
+    const whole = await request();
+    expect(whole.choices[0]?.message.content).toBe('Whole.');
+  });
+
   it('streams usage only when the request asks for it, as the API does', async () => {
     server.script(textReply('One.'), textReply('Two.'));
 

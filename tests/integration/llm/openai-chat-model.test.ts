@@ -51,6 +51,7 @@ function openAiModel(overrides: ModelOverrides = {}): OpenAiChatModel {
   });
 }
 
+/** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
 function userRequest(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
   return {
     messages: [
@@ -58,8 +59,18 @@ function userRequest(text: string, extra: Partial<CompletionRequest> = {}): Comp
       { role: 'user', content: text },
     ],
     tools: [],
+    onTextDelta: () => undefined,
     ...extra,
   };
+}
+
+/** A request as a mood judgement or a summary makes it: without `onTextDelta`, so the answer comes whole. */
+function wholeAnswerRequest(
+  text: string,
+  extra: Partial<CompletionRequest> = {},
+): CompletionRequest {
+  const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
+  return request;
 }
 
 const orderTool: ToolSchema = {
@@ -204,7 +215,7 @@ describe('OpenAiChatModel against an OpenAI-compatible server', () => {
       { role: 'assistant', content: 'Anything else?' },
     ];
 
-    await openAiModel().complete({ messages, tools: [orderTool] });
+    await openAiModel().complete({ messages, tools: [orderTool], onTextDelta: () => undefined });
 
     const body = chatBody();
     expect(body.messages).toEqual([
@@ -542,6 +553,88 @@ describe('OpenAiChatModel against an OpenAI-compatible server', () => {
     } finally {
       await guarded.close();
     }
+  });
+});
+
+describe('OpenAiChatModel: whole answers (calls without onTextDelta)', () => {
+  it('asks without streaming and reads the text, usage and model', async () => {
+    server.script(
+      textReply('{"mood":"neutral","score":0}', {
+        model: 'gpt-5-mini-2025-08-07',
+        usage: { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 },
+      }),
+    );
+
+    const completion = await openAiModel().complete(wholeAnswerRequest('Where is my order?'));
+
+    const body = chatBody();
+    expect(body.stream).toBe(false);
+    expect(body).not.toHaveProperty('stream_options');
+    expect(completion).toEqual({
+      text: '{"mood":"neutral","score":0}',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { promptTokens: 120, completionTokens: 9, totalTokens: 129 },
+      model: 'gpt-5-mini-2025-08-07',
+    });
+  });
+
+  it('reads tool calls in their order, with ids and arguments', async () => {
+    server.script(
+      toolCallReply([
+        { id: 'call_a', name: 'get_order_details', arguments: '{"order_id":"#W1"}' },
+        { id: 'call_b', name: 'get_order_details', arguments: '{"order_id":"#W2"}' },
+      ]),
+    );
+
+    const completion = await openAiModel().complete(
+      wholeAnswerRequest('Both orders?', { tools: [orderTool] }),
+    );
+
+    expect(completion.finishReason).toBe('tool_calls');
+    expect(completion.toolCalls).toEqual([
+      { id: 'call_a', name: 'get_order_details', arguments: '{"order_id":"#W1"}' },
+      { id: 'call_b', name: 'get_order_details', arguments: '{"order_id":"#W2"}' },
+    ]);
+  });
+
+  it('keeps no tool calls from a filtered answer', async () => {
+    server.script(
+      toolCallReply([{ name: 'cancel_pending_order', arguments: '{"order_id":"#W1"}' }], {
+        finishReason: 'content_filter',
+      }),
+    );
+
+    const completion = await openAiModel().complete(wholeAnswerRequest('Cancel it'));
+
+    expect(completion).toMatchObject({ finishReason: 'content_filter', toolCalls: [], text: null });
+  });
+
+  it('fails with model_bad_response on a body that is not JSON, or not a completion', async () => {
+    server.script(
+      errorReply(200, '{"choices": [', { 'content-type': 'application/json' }),
+      errorReply(200, 'Service is up', { 'content-type': 'text/plain' }),
+    );
+
+    const notJson = await expectAppError(openAiModel().complete(wholeAnswerRequest('Hi')));
+    const notCompletion = await expectAppError(openAiModel().complete(wholeAnswerRequest('Hi')));
+
+    expect(notJson.code).toBe('model_bad_response');
+    expect(notJson.details).toMatchObject({ reason: 'invalid_json' });
+    expect(notCompletion.code).toBe('model_bad_response');
+    expect(notCompletion.details).toMatchObject({ reason: 'not_a_completion' });
+  });
+
+  it("stops waiting for an answer that never comes when the caller's signal aborts", async () => {
+    server.script(textReply('Never comes.', { stallAfterChunks: 0 }));
+    const started = performance.now();
+
+    const error = await expectAppError(
+      openAiModel().complete(wholeAnswerRequest('Hi', { signal: AbortSignal.timeout(200) })),
+    );
+
+    expect(error.code).toBe('turn_cancelled');
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
