@@ -88,7 +88,11 @@ export class MoodCoordinator {
         return judged;
       });
     return {
-      cancel: () => controller.abort(),
+      // Only a judgement still running has anything to stop (an abort is not free: it builds an error and
+      // wakes every listener of the signal).
+      cancel: () => {
+        if (judgedAt === null) controller.abort();
+      },
       finish: async (context, data, details) => {
         const waitStartedAt = performance.now();
         const judged = await this.settle(judgement, () => {

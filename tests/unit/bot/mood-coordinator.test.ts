@@ -74,6 +74,25 @@ function offersIn(sent: Partial<Activity>[]): Partial<Activity>[] {
 }
 
 describe('MoodCoordinator', () => {
+  it('stops a judgement still running when the turn is cancelled, and leaves a finished one alone', async () => {
+    const signals: AbortSignal[] = [];
+    const judge: MoodJudge = {
+      async judge(_text, options) {
+        signals.push(options!.signal!);
+        await sleep(50);
+        return { mood: 'neutral', score: 0, source: 'model' };
+      },
+    };
+    const coordinator = new MoodCoordinator({ judge, lexicon: new LexiconMoodJudge() });
+
+    coordinator.start('where is my order').cancel();
+    const finished = coordinator.start('and the other one');
+    await sleep(100);
+    finished.cancel();
+
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+  });
+
   it('records the judgement in the conversation state after the answer', async () => {
     const { adapter, state } = moodBot(slowJudge({ 'where is my order': 'neutral' }, 0));
 
