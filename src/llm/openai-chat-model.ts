@@ -235,15 +235,12 @@ export class OpenAiChatModel implements ChatModel {
 
     // The SDK's timeout covers only the wait for response headers; a stream that stops mid-way would otherwise
     // hold the turn until its deadline, where no fallback can help.
+    // One timer, restarted by each chunk (`refresh`) rather than replaced.
     let stalled = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        stalled = true;
-        stream.controller.abort();
-      }, this.streamIdleTimeoutMs);
-    };
+    const idleTimer = setTimeout(() => {
+      stalled = true;
+      stream.controller.abort();
+    }, this.streamIdleTimeoutMs);
 
     const accumulator = new CompletionAccumulator(this.modelName);
     const onText = (delta: string) => {
@@ -254,11 +251,10 @@ export class OpenAiChatModel implements ChatModel {
         throw error;
       }
     };
-    armIdleTimer();
     try {
       // An abort (ours or the caller's) ends this loop quietly: the SDK swallows abort errors mid-stream.
       for await (const chunk of stream) {
-        armIdleTimer();
+        idleTimer.refresh();
         accumulator.add(chunk, onText);
       }
     } catch (error) {

@@ -363,6 +363,15 @@ describe('OpenAiChatModel against an OpenAI-compatible server', () => {
     expect(completion.toolCalls).toHaveLength(1);
   });
 
+  it('lets a slow stream run past the idle timeout as long as each chunk comes within it', async () => {
+    // Eight chunks 60 ms apart: about 500 ms in all, with a 200 ms idle timeout.
+    server.script(textReply('Slow and steady words.', { chunkSize: 3, delayMs: 60 }));
+
+    const completion = await openAiModel({ streamIdleTimeoutMs: 200 }).complete(userRequest('Hi'));
+
+    expect(completion.text).toBe('Slow and steady words.');
+  });
+
   it('fails with model_unavailable when the stream stalls longer than the idle timeout', async () => {
     server.script(textReply('This answer never finishes.', { chunkSize: 4, stallAfterChunks: 2 }));
     const model = openAiModel({ streamIdleTimeoutMs: 200 });
