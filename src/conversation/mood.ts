@@ -10,8 +10,11 @@ export type Mood = (typeof MOODS)[number];
 
 export type MoodTrend = 'improving' | 'steady' | 'worsening';
 
-/** Where a judgement came from: the configured GPT model, or the sentiment lexicon (offline, or as fallback). */
-export type MoodSource = 'model' | 'lexicon';
+/**
+ * Where a judgement came from: the configured GPT model, the sentiment lexicon (offline, or as fallback), or
+ * `plain`: a plain request (see `isPlainRequest`), neutral without asking either.
+ */
+export type MoodSource = 'model' | 'lexicon' | 'plain';
 
 /**
  * One message's mood. `score` runs from -1 (furious) to 1 (delighted), 0 being neutral, on the same scale for

@@ -156,6 +156,28 @@ describe('the customer’s mood with Azure OpenAI', () => {
     expect(stored.mood!.history.map((entry) => entry.source)).toEqual(['model', 'model']);
   });
 
+  it('asks the model nothing about a plain request, and records it neutral', async () => {
+    moodDelayMs = 0;
+    moodAnswer = '{"mood":"angry","score":-0.9}';
+    const customer = new TestCustomer({
+      botUrl: assistant.url,
+      recorder,
+      conversationId: 'mood-gpt-plain',
+    });
+    const before = model.chatRequests().length;
+
+    const replies = await customer.say('Where is my order #W4821001?');
+
+    expect(replies.map((activity: Partial<Activity>) => activity.text)).toContain(ANSWER);
+    const requests = model.chatRequests().slice(before);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter(isMoodRequest)).toEqual([]);
+    const stored = await storedConversation(assistant, 'mood-gpt-plain');
+    expect(stored.mood!.history).toEqual([
+      expect.objectContaining({ mood: 'neutral', score: 0, source: 'plain' }),
+    ]);
+  });
+
   // Last: a mood judge that timed out leaves the model alone for a while, so later turns would use the lexicon.
   it('stops waiting for a mood not done by the bound after the answer, and records the lexicon’s', async () => {
     moodDelayMs = 0;

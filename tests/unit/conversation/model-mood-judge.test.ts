@@ -53,6 +53,19 @@ describe('ModelMoodJudge', () => {
     expect(request.maxOutputTokens).toBeLessThanOrEqual(400);
   });
 
+  it('judges a plain request neutral without asking the model, and asks about anything more', async () => {
+    const { judge, model } = judgeWith([{ text: '{"mood":"frustrated","score":-0.3}' }]);
+
+    const plain = await judge.judge('Where is my order #W4821001?');
+    const more = await judge.judge('Where is my order #W4821001? It has been weeks');
+
+    expect(plain).toEqual({ mood: 'neutral', score: 0, source: 'plain' });
+    expect(more).toMatchObject({ mood: 'frustrated', source: 'model' });
+    expect(model.requests.map((request) => request.messages[1]?.content)).toEqual([
+      'Where is my order #W4821001? It has been weeks',
+    ]);
+  });
+
   it('moves a score that disagrees with the named mood into its band', async () => {
     const { judge } = judgeWith([{ text: '{"mood":"angry","score":0.3}' }]);
 
@@ -93,7 +106,7 @@ describe('ModelMoodJudge', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
 
-    const judged = await judge.judge('ok', { signal: controller.signal });
+    const judged = await judge.judge('ok, thanks', { signal: controller.signal });
 
     expect(judged.source).toBe('lexicon');
   });
@@ -107,7 +120,7 @@ describe('ModelMoodJudge', () => {
       ],
       { pauseAfterFailureMs: 30_000, now: () => now },
     );
-    await judge.judge('hello');
+    await judge.judge('hello, is anyone there?');
 
     now = 29_000;
     const paused = await judge.judge('thanks!');
@@ -124,7 +137,7 @@ describe('ModelMoodJudge', () => {
       reasoningEffort: 'minimal',
     });
 
-    await judge.judge('ok');
+    await judge.judge('ok, thanks');
 
     expect(model.requests[0]!.reasoningEffort).toBe('minimal');
   });
