@@ -6,6 +6,8 @@ export interface LoadResult {
   turnsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Posts sent again because the connection could not be made (see {@link postActivity}). */
+  connectRetries: number;
 }
 
 export interface LoadOptions {
@@ -37,6 +39,7 @@ export interface LoadOptions {
  */
 export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
+  const retries = { count: 0 };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: options.conversations }, async (_, index) => {
@@ -51,10 +54,9 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
         }
         const reply = options.sink.nextMessage(conversationId);
         const turnStarted = performance.now();
-        const response = await fetch(`${options.botUrl}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(
+        const response = await postActivity(
+          `${options.botUrl}/api/messages`,
+          JSON.stringify(
             activity({
               conversationId,
               serviceUrl: options.sink.url,
@@ -63,7 +65,8 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
               channel: options.channel ?? 'webchat',
             }),
           ),
-        });
+          retries,
+        );
         if (!response.ok) throw new Error(`bot answered ${response.status}: ${await response.text()}`);
         await reply;
         latencies.push(performance.now() - turnStarted);
@@ -78,7 +81,30 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
     turnsPerSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    connectRetries: retries.count,
   };
+}
+
+/** Connection attempts a post makes before the round fails. */
+const CONNECT_ATTEMPTS = 3;
+
+/**
+ * Posts one activity. When a burst of new conversations (over a thousand in the streaming rounds) fills the
+ * bot's accept queue, a connection can time out before the bot takes it, as a channel's would; the channel
+ * tries again, and so does this, counting it. Only a connection never made is retried: the bot cannot have seen
+ * that activity. The wait counts in the turn's latency.
+ */
+async function postActivity(url: string, body: string, retries: { count: number }): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    } catch (error) {
+      const code = ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
+      const notConnected = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ECONNREFUSED';
+      if (!notConnected || attempt >= CONNECT_ATTEMPTS) throw error;
+      retries.count += 1;
+    }
+  }
 }
 
 function activity(options: {

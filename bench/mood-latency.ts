@@ -27,6 +27,8 @@ const TURNS_PER_SCENARIO = 15;
 const LEXICON_PASSES = 200;
 const ANSWER = 'Your order is on its way.';
 const WARM_UP = 'Warm-up:';
+/** Not a plain request ("waiting"), so the model judge is asked about it. */
+const CUSTOMER_TEXT = 'Hi, where is my order #W4821001? I have been waiting.';
 
 interface Scenario {
   name: string;
@@ -98,7 +100,7 @@ async function runScenario(
         channelId: 'test',
       });
       const started = performance.now();
-      await customer.say(`${turn < 0 ? WARM_UP : ''}Hi, where is my order #W4821001?`);
+      await customer.say(`${turn < 0 ? WARM_UP : ''}${CUSTOMER_TEXT}`);
       const ended = performance.now();
       const answer = recorder
         .activitiesFor(conversationId)

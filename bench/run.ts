@@ -47,6 +47,10 @@ const CAPACITY_ROUNDS = 5;
 const PACED_TURN_INTERVAL_MS = 1_000;
 const PACED_TURNS_PER_CONVERSATION = 10;
 const customer = SAMPLE_CUSTOMERS[0]!;
+/** The order-status question of the turn measured: a plain request, so the mood judge asks the model nothing. */
+const ORDER_STATUS_TEXT = 'where is my order?';
+/** The same turn asked with impatience: the mood judge asks the model too, a third model call per turn. */
+const COMPLAINT_TEXT = 'why is my order still not here?';
 /**
  * The Teams streaming round's model: each answer streams in chunks this far apart, so it takes a few seconds
  * and Teams' 1.5 s pace between updates (the default of TEAMS_STREAM_INTERVAL_MS) shows.
@@ -99,13 +103,19 @@ async function main(): Promise<void> {
     const runs = await measureServers([
       { name: 'echo', start: () => spawnServer('bench/serve-echo-bot.ts', {}) },
       { name: 'ours', start: () => spawnCareBot(careBotEnv(model.openAiBaseUrl, dataDir)) },
+      {
+        name: 'ours-complaint',
+        text: COMPLAINT_TEXT,
+        start: () => spawnCareBot(careBotEnv(model.openAiBaseUrl, `${dataDir}-complaint`)),
+      },
     ]);
-    const [echo, ours] = [runs[0]!, runs[1]!];
+    await rm(`${dataDir}-complaint`, { recursive: true, force: true });
+    const [echo, ours, complaint] = [runs[0]!, runs[1]!, runs[2]!];
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
     const webChat = await measureWebChatFirstText();
     const teams = await measureTeamsStreaming(model, dataDir);
-    report({ echo, ours, prompt, size, webChat });
+    report({ echo, ours, complaint, prompt, size, webChat });
     reportTeams(teams);
   } finally {
     await model.close();
@@ -172,7 +182,7 @@ async function measureTeamsStreaming(model: FakeOpenAiServer, dataDir: string): 
   const { child, port } = await spawnCareBot(careBotEnv(model.openAiBaseUrl, streamingDataDir));
   const sink = await startConnectorSink();
   const botUrl = `http://127.0.0.1:${port}`;
-  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : ORDER_STATUS_TEXT);
   const round = async (options: { conversations: number; turns: number; channel: 'webchat' | 'teams'; runId: string }) => {
     sink.resetStreamedUpdates();
     const cpuBefore = await cpuMs(child.pid!);
@@ -239,7 +249,7 @@ async function profileOurBot(model: FakeOpenAiServer, dataDir: string): Promise<
   ]);
   const sink = await startConnectorSink();
   const botUrl = `http://127.0.0.1:${port}`;
-  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
+  const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : ORDER_STATUS_TEXT);
   let turns = 0;
   try {
     await driveLoad({ botUrl, sink, conversations: CONVERSATIONS, turnsPerConversation: WARMUP_TURNS, text, runId: 'profile-warmup' });
@@ -263,6 +273,8 @@ async function profileOurBot(model: FakeOpenAiServer, dataDir: string): Promise<
 
 interface BenchServer {
   name: string;
+  /** What the customer asks after verifying. Default {@link ORDER_STATUS_TEXT}. */
+  text?: string;
   start: () => Promise<{ child: ChildProcess; port: number }>;
 }
 
@@ -272,20 +284,20 @@ interface BenchServer {
  * the round-by-round ratios. Then a paced run of each.
  */
 async function measureServers(servers: readonly BenchServer[]): Promise<ServerRun[]> {
-  const started: { name: string; child: ChildProcess; botUrl: string; sink: ConnectorSink }[] = [];
+  const started: { name: string; text: string; child: ChildProcess; botUrl: string; sink: ConnectorSink }[] = [];
   try {
     for (const server of servers) {
       const { child, port } = await server.start();
-      started.push({ name: server.name, child, botUrl: `http://127.0.0.1:${port}`, sink: await startConnectorSink() });
+      const text = server.text ?? ORDER_STATUS_TEXT;
+      started.push({ name: server.name, text, child, botUrl: `http://127.0.0.1:${port}`, sink: await startConnectorSink() });
     }
-    const text = (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : 'where is my order?');
     const load = (server: (typeof started)[number], runId: string, options: { turns: number; paceMs?: number }) =>
       driveLoad({
         botUrl: server.botUrl,
         sink: server.sink,
         conversations: CONVERSATIONS,
         turnsPerConversation: options.turns,
-        text,
+        text: (turn: number) => (turn === 0 ? `${customer.email} ${customer.zip}` : server.text),
         runId: `${runId}-${server.name}`,
         ...(options.paceMs === undefined ? {} : { paceMs: options.paceMs }),
       });
@@ -388,32 +400,42 @@ async function measureStaticPrompt(): Promise<{ systemPrompt: number; toolSchema
 function report(figures: {
   echo: ServerRun;
   ours: ServerRun;
+  complaint: ServerRun;
   prompt: { turn2: number; turn30: number };
   size: { systemPrompt: number; toolSchemas: number };
   webChat: FirstTextLatency | null;
 }): void {
-  const { echo, ours, prompt, size, webChat } = figures;
+  const { echo, ours, complaint, prompt, size, webChat } = figures;
   const row = (name: string, run: ServerRun) =>
     `${name.padEnd(10)} ${run.capacity.turnsPerSecond.toFixed(1).padStart(9)} ${run.capacity.p50Ms.toFixed(1).padStart(8)} ${run.capacity.p99Ms.toFixed(1).padStart(8)}` +
     ` ${run.paced.turnsPerSecond.toFixed(1).padStart(9)} ${run.paced.p50Ms.toFixed(1).padStart(8)} ${run.paced.p99Ms.toFixed(1).padStart(8)} ${run.peakRssMb.toFixed(0).padStart(9)}`;
   // Each of our rounds against the echo round run just before it: a drift of the machine's speed cancels out.
-  const roundRatios = ours.rounds.map((round, index) => round.turnsPerSecond / echo.rounds[index]!.turnsPerSecond);
+  const ratiosOf = (run: ServerRun) => run.rounds.map((round, index) => round.turnsPerSecond / echo.rounds[index]!.turnsPerSecond);
+  const roundRatios = ratiosOf(ours);
   const ratio = median(roundRatios);
+  const complaintRatios = ratiosOf(complaint);
   const addedP99 = ours.paced.p99Ms - echo.paced.p99Ms;
   const growth = prompt.turn30 / prompt.turn2;
   const staticTotal = size.systemPrompt + size.toolSchemas;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  console.log(`\n${CONVERSATIONS} concurrent conversations over HTTP (our bot: one tool call + answer per turn, 0 ms model), after ${WARMUP_TURNS} warm-up turns each`);
-  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back (median of ${CAPACITY_ROUNDS} rounds, the two bots' rounds in turn); paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
+  console.log(`\n${CONVERSATIONS} concurrent conversations over HTTP, after ${WARMUP_TURNS} warm-up turns each; our bot answers "${ORDER_STATUS_TEXT}" with one tool call + answer, 0 ms model`);
+  console.log(`(a plain request: no mood call), and "${COMPLAINT_TEXT}" the same way plus the model's mood judgement`);
+  console.log(`saturated: ${TURNS_PER_CONVERSATION} turns each, sent back to back (median of ${CAPACITY_ROUNDS} rounds, the bots' rounds in turn); paced: ${PACED_TURNS_PER_CONVERSATION} turns each, one a second per conversation`);
   console.log(`${''.padEnd(10)} ${'saturated'.padStart(27)} ${'paced'.padStart(27)}`);
   console.log(`${'server'.padEnd(10)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'turns/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'peak MB'.padStart(9)}`);
   console.log(row('echo bot', echo));
   console.log(row('our bot', ours));
+  console.log(row('complaint', complaint));
+  reportConnectRetries([echo, ours, complaint].flatMap((run) => [...run.rounds, run.paced]));
   console.log(`\nthroughput ratio to echo: ${ratio.toFixed(2)} (saturated; target >= 0.33: ${verdict(ratio >= 1 / 3)})`);
   const pairs = roundRatios.map(
     (value, index) => `${value.toFixed(2)} (${ours.rounds[index]!.turnsPerSecond.toFixed(0)}/${echo.rounds[index]!.turnsPerSecond.toFixed(0)})`,
   );
   console.log(`  round by round:         ${pairs.join(', ')} (ours/echo turns/s, each pair run back to back)`);
+  console.log(
+    `complaint turn ratio:     ${median(complaintRatios).toFixed(2)} (three model calls a turn, the mood judge's included; ` +
+      `rounds ${complaintRatios.map((value) => value.toFixed(2)).join(', ')})`,
+  );
   console.log(`p99 added over echo:      ${addedP99.toFixed(1)} ms (paced; target <= 50 ms: ${verdict(addedP99 <= 50)})`);
   console.log(`p99 added when saturated: ${(ours.capacity.p99Ms - echo.capacity.p99Ms).toFixed(1)} ms (queueing: 50 waiting turns at a third of the echo bot's rate)`);
   console.log(`prompt tokens turn 2:     ${prompt.turn2}`);
@@ -425,6 +447,11 @@ function report(figures: {
         `(model's first token to first words visible in Chromium; target <= 300 ms: ${verdict(webChat.maxMs <= 300)})`,
     );
   }
+}
+
+function reportConnectRetries(loads: readonly LoadResult[]): void {
+  const retried = loads.reduce((total, load) => total + load.connectRetries, 0);
+  if (retried > 0) console.log(`(${retried} posts sent again after their connection timed out: a burst of new conversations filled the bot's accept queue)`);
 }
 
 function reportTeams(run: TeamsStreamingRun): void {
@@ -450,6 +477,7 @@ function reportTeams(run: TeamsStreamingRun): void {
   console.log(row('web chat, 0 ms model (plain)', plain));
   console.log(row('web chat, streamed answers', webChat));
   console.log(row('teams, streamed answers', teams));
+  reportConnectRetries([plain.load, webChat.load, teams.load]);
   console.log(
     `teams turns/s / plain round:      ${toPlain.toFixed(2)} (bot CPU per turn: plain ${plain.cpuMsPerTurn.toFixed(2)} ms, teams ${teams.cpuMsPerTurn.toFixed(2)} ms; ` +
       `plain/teams CPU ${(plain.cpuMsPerTurn / teams.cpuMsPerTurn).toFixed(2)})`,
