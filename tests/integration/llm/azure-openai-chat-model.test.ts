@@ -1,6 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import type { CompletionRequest } from '../../../src/llm/chat-model';
 import {
   AZURE_COGNITIVE_SERVICES_SCOPE,
   createOpenAiClient,
@@ -8,7 +7,6 @@ import {
 import type { AzureOpenAiClientOptions } from '../../../src/llm/create-openai-client';
 import { OpenAiChatModel } from '../../../src/llm/openai-chat-model';
 import type { OpenAiChatModelOptions } from '../../../src/llm/openai-chat-model';
-import { AppError } from '../../../src/shared/errors';
 import {
   azurePromptFilteredReply,
   credentialFingerprint,
@@ -20,6 +18,7 @@ import {
   toolCallReply,
 } from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
+import { expectAppError, userRequest, wholeAnswerRequest } from '../../helpers/chat-model-requests';
 
 let server: FakeOpenAiServer;
 
@@ -68,38 +67,6 @@ class RecordingCredential implements TokenCredential {
     this.scopeRequests.push(Array.isArray(scopes) ? [...scopes] : [scopes]);
     return Promise.resolve({ token: this.token, expiresOnTimestamp: Date.now() + 3_600_000 });
   }
-}
-
-/** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
-function userRequest(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
-  return {
-    messages: [
-      { role: 'system', content: 'You are a helpful after-sales assistant.' },
-      { role: 'user', content: text },
-    ],
-    tools: [],
-    onTextDelta: () => undefined,
-    ...extra,
-  };
-}
-
-/** A request as a mood judgement or a summary makes it: without `onTextDelta`, so the answer comes whole. */
-function wholeAnswerRequest(
-  text: string,
-  extra: Partial<CompletionRequest> = {},
-): CompletionRequest {
-  const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
-  return request;
-}
-
-async function expectAppError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('OpenAiChatModel against Azure OpenAI', () => {

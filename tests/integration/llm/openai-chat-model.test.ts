@@ -1,5 +1,5 @@
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import type { ChatMessage, CompletionRequest, ToolSchema } from '../../../src/llm/chat-model';
+import type { ChatMessage, ToolSchema } from '../../../src/llm/chat-model';
 import { createOpenAiClient } from '../../../src/llm/create-openai-client';
 import type { PlainOpenAiClientOptions } from '../../../src/llm/create-openai-client';
 import { OpenAiChatModel, resolveModelFamily } from '../../../src/llm/openai-chat-model';
@@ -14,6 +14,7 @@ import {
   toolCallReply,
 } from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
+import { expectAppError, userRequest, wholeAnswerRequest } from '../../helpers/chat-model-requests';
 
 let server: FakeOpenAiServer;
 
@@ -51,28 +52,6 @@ function openAiModel(overrides: ModelOverrides = {}): OpenAiChatModel {
   });
 }
 
-/** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
-function userRequest(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
-  return {
-    messages: [
-      { role: 'system', content: 'You are a helpful after-sales assistant.' },
-      { role: 'user', content: text },
-    ],
-    tools: [],
-    onTextDelta: () => undefined,
-    ...extra,
-  };
-}
-
-/** A request as a mood judgement or a summary makes it: without `onTextDelta`, so the answer comes whole. */
-function wholeAnswerRequest(
-  text: string,
-  extra: Partial<CompletionRequest> = {},
-): CompletionRequest {
-  const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
-  return request;
-}
-
 const orderTool: ToolSchema = {
   name: 'get_order_details',
   description: 'Look up one order of the verified customer.',
@@ -104,16 +83,6 @@ function chatBody(index = 0): ChatCompletionCreateParamsStreaming {
   const request = server.chatRequests()[index];
   if (request === undefined) throw new Error(`no chat request #${index} reached the server`);
   return request.body as ChatCompletionCreateParamsStreaming;
-}
-
-async function expectAppError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('OpenAiChatModel against an OpenAI-compatible server', () => {

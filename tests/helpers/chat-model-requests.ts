@@ -1,0 +1,38 @@
+import type { CompletionRequest } from '../../src/llm/chat-model';
+import { AppError } from '../../src/shared/errors';
+
+/** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
+export function userRequest(
+  text: string,
+  extra: Partial<CompletionRequest> = {},
+): CompletionRequest {
+  return {
+    messages: [
+      { role: 'system', content: 'You are a helpful after-sales assistant.' },
+      { role: 'user', content: text },
+    ],
+    tools: [],
+    onTextDelta: () => undefined,
+    ...extra,
+  };
+}
+
+/** A request as a mood judgement or a summary makes it: without `onTextDelta`, so the answer comes whole. */
+export function wholeAnswerRequest(
+  text: string,
+  extra: Partial<CompletionRequest> = {},
+): CompletionRequest {
+  const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
+  return request;
+}
+
+/** The AppError a model call fails with; fails the test when the call succeeds or throws anything else. */
+export async function expectAppError(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected the call to fail');
+}
