@@ -99,9 +99,9 @@ async function postActivity(url: string, body: string, retries: { count: number 
     try {
       return await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     } catch (error) {
+      // A refused connection is not retried: nothing listens, the bot is gone.
       const code = ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
-      const notConnected = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ECONNREFUSED';
-      if (!notConnected || attempt >= CONNECT_ATTEMPTS) throw error;
+      if (code !== 'UND_ERR_CONNECT_TIMEOUT' || attempt >= CONNECT_ATTEMPTS) throw error;
       retries.count += 1;
     }
   }

@@ -109,7 +109,6 @@ async function main(): Promise<void> {
         start: () => spawnCareBot(careBotEnv(model.openAiBaseUrl, `${dataDir}-complaint`)),
       },
     ]);
-    await rm(`${dataDir}-complaint`, { recursive: true, force: true });
     const [echo, ours, complaint] = [runs[0]!, runs[1]!, runs[2]!];
     const prompt = await measurePromptGrowth(model, dataDir);
     const size = await measureStaticPrompt();
@@ -120,6 +119,7 @@ async function main(): Promise<void> {
   } finally {
     await model.close();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(`${dataDir}-complaint`, { recursive: true, force: true });
   }
 }
 
@@ -279,9 +279,9 @@ interface BenchServer {
 }
 
 /**
- * Both bots in one run, their saturated rounds taken in turn (echo, ours, echo, ours, …), so a machine that
- * speeds up or slows down during the run (a shared host does both) moves both alike; the ratio is the median of
- * the round-by-round ratios. Then a paced run of each.
+ * The bots in one run, their saturated rounds taken in turn (echo, ours, complaint, echo, ours, …), so a machine
+ * that speeds up or slows down during the run (a shared host does both) moves them alike; a ratio is the median
+ * of the round-by-round ratios. Then a paced run of each.
  */
 async function measureServers(servers: readonly BenchServer[]): Promise<ServerRun[]> {
   const started: { name: string; text: string; child: ChildProcess; botUrl: string; sink: ConnectorSink }[] = [];
