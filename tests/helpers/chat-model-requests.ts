@@ -1,5 +1,4 @@
 import type { CompletionRequest } from '../../src/llm/chat-model';
-import { AppError } from '../../src/shared/errors';
 
 /** A request as the turn loop makes it: with `onTextDelta`, so the answer streams. */
 export function userRequest(
@@ -24,15 +23,4 @@ export function wholeAnswerRequest(
 ): CompletionRequest {
   const { onTextDelta: _streamed, ...request } = userRequest(text, extra);
   return request;
-}
-
-/** The AppError a model call fails with; fails the test when the call succeeds or throws anything else. */
-export async function expectAppError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
 }

@@ -11,7 +11,7 @@ import {
   ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
-import restify from 'restify';
+import type restify from 'restify';
 import {
   CONNECTOR_CLIENTS_KEPT,
   CachingBotFrameworkAuthentication,
@@ -19,6 +19,7 @@ import {
 import { createAdapter } from '../../src/bot/create-adapter';
 import { silentLogger } from '../../src/shared/logger';
 import { ConnectorRecorder } from '../helpers/connector-recorder';
+import { serveBot } from '../helpers/restify-bot';
 
 const APP_ID = '6f1d2c0a-4b7e-4c1a-9d2e-3a5b7c9e1f20';
 
@@ -46,15 +47,7 @@ describe('one connector client per app id, service URL and audience, one user to
       await context.sendActivity(`echo: ${context.activity.text}`);
       await next();
     });
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.bodyParser());
-    server.post('/api/messages', async (request: restify.Request, response: restify.Response) => {
-      await adapter.process(request, response, (context) => bot.run(context));
-    });
-    await new Promise<void>((resolve) => {
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    botUrl = `http://127.0.0.1:${server.address().port}`;
+    ({ server, url: botUrl } = await serveBot(adapter, (context) => bot.run(context)));
   });
 
   afterAll(async () => {

@@ -10,12 +10,13 @@ import {
   type ConversationReference,
   type TeamsChannelAccount,
 } from 'botbuilder';
-import restify from 'restify';
+import type restify from 'restify';
 import {
   ConnectorRecorder,
   connectorError,
   type RecordedRequest,
 } from '../helpers/connector-recorder';
+import { serveBot } from '../helpers/restify-bot';
 
 /**
  * The Bot Framework protocol end to end: a real CloudAdapter (auth disabled, as in local mode) behind a real
@@ -187,15 +188,7 @@ beforeAll(async () => {
     return Promise.resolve();
   };
   bot = new ProbeBot();
-  server = restify.createServer({ handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser());
-  server.post('/api/messages', async (request: restify.Request, response: restify.Response) => {
-    await adapter.process(request, response, (context) => bot.run(context));
-  });
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  botUrl = `http://127.0.0.1:${server.address().port}`;
+  ({ server, url: botUrl } = await serveBot(adapter, (context) => bot.run(context)));
 });
 
 afterEach(() => {

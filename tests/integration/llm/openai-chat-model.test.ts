@@ -14,7 +14,8 @@ import {
   toolCallReply,
 } from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
-import { expectAppError, userRequest, wholeAnswerRequest } from '../../helpers/chat-model-requests';
+import { expectAppError } from '../../helpers/app-error';
+import { userRequest, wholeAnswerRequest } from '../../helpers/chat-model-requests';
 
 let server: FakeOpenAiServer;
 

@@ -2,7 +2,7 @@ import { createOpenAiClient } from '../../../src/llm/create-openai-client';
 import { DiceBearImageGenerator } from '../../../src/llm/dicebear-image-generator';
 import { FallbackImageGenerator } from '../../../src/llm/fallback-image-generator';
 import { OpenAiImageGenerator } from '../../../src/llm/openai-image-generator';
-import { AppError } from '../../../src/shared/errors';
+import { expectAppError } from '../../helpers/app-error';
 import {
   azureImageFilteredReply,
   azurePromptFilteredReply,
@@ -65,16 +65,6 @@ function openAiGenerator(): OpenAiImageGenerator {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it("posts to the deployment's images/generations path with the api-version and key", async () => {
     await azureGenerator().generate({ prompt: 'a fox astronaut' });
@@ -115,7 +105,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it("turns Azure's image filter refusal of a prompt into an expected model_content_filtered", async () => {
     server.scriptImages(azureImageFilteredReply());
 
-    const error = await failure(azureGenerator().generate({ prompt: 'something refused' }));
+    const error = await expectAppError(azureGenerator().generate({ prompt: 'something refused' }));
 
     expect(error.code).toBe('model_content_filtered');
     expect(error.expected).toBe(true);
@@ -125,7 +115,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it('says the drawing, not the prompt, was refused when Azure filtered the generated image', async () => {
     server.scriptImages(azureImageFilteredReply({ stage: 'image' }));
 
-    const error = await failure(azureGenerator().generate({ prompt: 'borderline' }));
+    const error = await expectAppError(azureGenerator().generate({ prompt: 'borderline' }));
 
     expect(error.code).toBe('model_content_filtered');
     expect(error.details).toMatchObject({ stage: 'image' });
@@ -134,7 +124,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it("reads Azure's chat-style content_filter refusal with its categories", async () => {
     server.scriptImages(azurePromptFilteredReply({ filtered: { violence: 'high' } }));
 
-    const error = await failure(azureGenerator().generate({ prompt: 'something violent' }));
+    const error = await expectAppError(azureGenerator().generate({ prompt: 'something violent' }));
 
     expect(error.code).toBe('model_content_filtered');
     expect(error.details).toMatchObject({ stage: 'prompt', categories: ['violence'] });
@@ -143,7 +133,9 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it('reports model_rate_limited after the retries run out', async () => {
     server.scriptImages(rateLimitReply({ retryAfterMs: 10 }), rateLimitReply({ retryAfterMs: 10 }));
 
-    const error = await failure(azureGenerator({ maxRetries: 1 }).generate({ prompt: 'a cat' }));
+    const error = await expectAppError(
+      azureGenerator({ maxRetries: 1 }).generate({ prompt: 'a cat' }),
+    );
 
     expect(error.code).toBe('model_rate_limited');
     expect(server.imageRequests()).toHaveLength(2);
@@ -152,8 +144,8 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it('reports model_unavailable for a server error and for an unknown deployment', async () => {
     server.scriptImages(errorReply(500), errorReply(404));
 
-    const serverError = await failure(azureGenerator().generate({ prompt: 'a cat' }));
-    const missing = await failure(azureGenerator().generate({ prompt: 'a cat' }));
+    const serverError = await expectAppError(azureGenerator().generate({ prompt: 'a cat' }));
+    const missing = await expectAppError(azureGenerator().generate({ prompt: 'a cat' }));
 
     expect(serverError.code).toBe('model_unavailable');
     expect(missing.code).toBe('model_unavailable');
@@ -164,7 +156,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
       errorReply(200, { created: 1, data: [{ url: 'https://example.invalid/x.png' }] }),
     );
 
-    const error = await failure(azureGenerator().generate({ prompt: 'a cat' }));
+    const error = await expectAppError(azureGenerator().generate({ prompt: 'a cat' }));
 
     expect(error.code).toBe('model_bad_response');
     expect(error.details).toMatchObject({ reason: 'no_image_data' });
@@ -173,7 +165,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
   it('reports model_bad_response for data that is no image', async () => {
     server.scriptImages(imageReply({ bytes: Buffer.from('<script>alert(1)</script>') }));
 
-    const error = await failure(azureGenerator().generate({ prompt: 'a cat' }));
+    const error = await expectAppError(azureGenerator().generate({ prompt: 'a cat' }));
 
     expect(error.code).toBe('model_bad_response');
     expect(error.details).toMatchObject({ reason: 'not_an_image' });
@@ -184,7 +176,7 @@ describe('OpenAiImageGenerator on Azure OpenAI', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
 
-    const error = await failure(
+    const error = await expectAppError(
       azureGenerator().generate({ prompt: 'a cat', signal: controller.signal }),
     );
 
@@ -205,7 +197,7 @@ describe('OpenAiImageGenerator on OpenAI', () => {
   it("turns OpenAI's moderation_blocked into model_content_filtered", async () => {
     server.scriptImages(openAiImageModerationReply());
 
-    const error = await failure(openAiGenerator().generate({ prompt: 'something refused' }));
+    const error = await expectAppError(openAiGenerator().generate({ prompt: 'something refused' }));
 
     expect(error.code).toBe('model_content_filtered');
   });
@@ -235,7 +227,7 @@ describe('FallbackImageGenerator', () => {
       fallback: new DiceBearImageGenerator(),
     });
 
-    const error = await failure(generator.generate({ prompt: 'something refused' }));
+    const error = await expectAppError(generator.generate({ prompt: 'something refused' }));
 
     expect(error.code).toBe('model_content_filtered');
   });
