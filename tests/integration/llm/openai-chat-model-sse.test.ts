@@ -160,28 +160,17 @@ describe('OpenAiChatModel reading a streamed answer off the wire', () => {
     expect(completion.text).toBe('Done here.');
   });
 
-  it('fails with model_bad_response when an event is not JSON', async () => {
-    server.answerWith([
-      `data: ${chunk({ role: 'assistant', content: 'Half' })}\n\n`,
-      'data: {"choices": [\n\n',
-    ]);
+  it.each([
+    ['is not JSON', 'data: {"choices": [\n\n', 'invalid_json'],
+    ['is JSON but not a chunk', 'data: 42\n\n', 'not_a_chunk'],
+    ['is a JSON array', 'data: [1, 2]\n\n', 'not_a_chunk'],
+  ])('fails with model_bad_response when an event %s', async (_case, badEvent, reason) => {
+    server.answerWith([`data: ${chunk({ role: 'assistant', content: 'Half' })}\n\n`, badEvent]);
 
     const error = await expectAppError(model().complete(userRequest('Hi')));
 
     expect(error.code).toBe('model_bad_response');
-    expect(error.details).toMatchObject({ reason: 'invalid_json' });
-  });
-
-  it('fails with model_bad_response when an event is JSON but not a chunk', async () => {
-    server.answerWith([
-      `data: ${chunk({ role: 'assistant', content: 'Half' })}\n\n`,
-      'data: 42\n\n',
-    ]);
-
-    const error = await expectAppError(model().complete(userRequest('Hi')));
-
-    expect(error.code).toBe('model_bad_response');
-    expect(error.details).toMatchObject({ reason: 'not_a_chunk' });
+    expect(error.details).toMatchObject({ reason });
   });
 
   it('fails with model_unavailable when the stream ends without a finish', async () => {
