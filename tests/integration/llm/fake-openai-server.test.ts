@@ -7,6 +7,7 @@ import {
   toolCallReply,
 } from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
+import { expectRejection } from '../../helpers/expect-error';
 
 /** The helper's own contract, checked with the real client: other suites rely on it behaving like the API. */
 let server: FakeOpenAiServer;
@@ -25,14 +26,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function badRequest(promise: Promise<unknown>): Promise<BadRequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestError);
-    return error as BadRequestError;
-  }
-  throw new Error('expected a 400');
+function badRequest(promise: Promise<unknown>): Promise<BadRequestError> {
+  return expectRejection(promise, BadRequestError);
 }
 
 describe('fake OpenAI server', () => {

@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAiClient } from '../../../src/llm/create-openai-client';
 import { OpenAiChatModel } from '../../../src/llm/openai-chat-model';
-import { expectAppError } from '../../helpers/app-error';
+import { expectAppError } from '../../helpers/expect-error';
 import { userRequest } from '../../helpers/chat-model-requests';
 
 /**

@@ -14,7 +14,7 @@ import {
   toolCallReply,
 } from '../../helpers/fake-openai-server';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server';
-import { expectAppError } from '../../helpers/app-error';
+import { expectAppError } from '../../helpers/expect-error';
 import { userRequest, wholeAnswerRequest } from '../../helpers/chat-model-requests';
 
 let server: FakeOpenAiServer;

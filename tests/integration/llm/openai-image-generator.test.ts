@@ -2,7 +2,7 @@ import { createOpenAiClient } from '../../../src/llm/create-openai-client';
 import { DiceBearImageGenerator } from '../../../src/llm/dicebear-image-generator';
 import { FallbackImageGenerator } from '../../../src/llm/fallback-image-generator';
 import { OpenAiImageGenerator } from '../../../src/llm/openai-image-generator';
-import { expectAppError } from '../../helpers/app-error';
+import { expectAppError } from '../../helpers/expect-error';
 import {
   azureImageFilteredReply,
   azurePromptFilteredReply,
